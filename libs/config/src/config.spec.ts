@@ -1,0 +1,57 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded profile on port 3000 with data in ./.touchline', () => {
+    expect(loadConfig({})).toEqual({
+      profile: 'embedded',
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: './.touchline',
+      kafkaBrokers: undefined,
+      eventstoreUrl: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('derives the profile from what is configured', () => {
+    const db = 'postgres://postgres@127.0.0.1:5432/test';
+    expect(loadConfig({ DATABASE_URL: db }).profile).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: db, KAFKA_BROKERS: 'k1:9092,k2:9092' })).toMatchObject({
+      profile: 'kafka',
+      kafkaBrokers: ['k1:9092', 'k2:9092'],
+    });
+    expect(loadConfig({ DATABASE_URL: db, EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' }).profile).toBe(
+      'eventstoredb',
+    );
+  });
+
+  it('reports every wrong value at once, each with a clear message', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: '70000',
+        DATABASE_URL: 'mysql://x/y',
+        KAFKA_BROKERS: 'nohost',
+        EVENTSTORE_URL: 'http://x',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toMatch(/^PORT must be an integer from 1 to 65535, got "70000"/);
+    expect(problems[1]).toMatch(/^DATABASE_URL must start with postgres/);
+    expect(problems[2]).toMatch(/^KAFKA_BROKERS .* \(bad: nohost\)/);
+    expect(problems[3]).toMatch(/^EVENTSTORE_URL must be/);
+    expect(problems[4]).toMatch(/^LOG_LEVEL must be one of/);
+    expect((error as Error).message).toContain('Invalid configuration');
+  });
+
+  it('rejects a non-numeric port and an unparsable database URL', () => {
+    expect(() => loadConfig({ PORT: '30x' })).toThrow(/PORT must be an integer/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL is not a valid URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://host:5432' })).toThrow(/must name a database/);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Configuration comes from the environment only, and is validated once at start: every wrong
+ * value is reported (all of them, not just the first) and the process refuses to start.
+ */
+export type RuntimeProfile = 'embedded' | 'postgres' | 'kafka' | 'eventstoredb';
+
+export interface TouchlineConfig {
+  profile: RuntimeProfile;
+  port: number;
+  /** Absent: the embedded PostgreSQL (PGlite) in dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  kafkaBrokers: string[] | undefined;
+  eventstoreUrl: string | undefined;
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration; throws ConfigError listing every wrong value. */
+export function loadConfig(env: Env = process.env): TouchlineConfig {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+  };
+
+  const port = parsePort(value('PORT'), problems);
+  const databaseUrl = parseDatabaseUrl(value('DATABASE_URL'), problems);
+  const dataDir = value('TOUCHLINE_DATA_DIR') ?? './.touchline';
+  const kafkaBrokers = parseBrokers(value('KAFKA_BROKERS'), problems);
+  const eventstoreUrl = parseEventstoreUrl(value('EVENTSTORE_URL'), problems);
+  const logLevel = parseLogLevel(value('LOG_LEVEL'), problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const profile: RuntimeProfile = eventstoreUrl
+    ? 'eventstoredb'
+    : kafkaBrokers
+      ? 'kafka'
+      : databaseUrl
+        ? 'postgres'
+        : 'embedded';
+  return { profile, port, databaseUrl, dataDir, kafkaBrokers, eventstoreUrl, logLevel };
+}
+
+function parsePort(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return 3000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    problems.push(`PORT must be an integer from 1 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseDatabaseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//…"`);
+    } else if (!url.pathname || url.pathname === '/') {
+      problems.push('DATABASE_URL must name a database, e.g. postgres://user@host:5432/touchline');
+    }
+  } catch {
+    problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:5432/database)');
+  }
+  return raw;
+}
+
+function parseBrokers(raw: string | undefined, problems: string[]): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  const bad = brokers.filter((b) => !/^[A-Za-z0-9._-]+:\d{1,5}$/.test(b));
+  if (brokers.length === 0 || bad.length > 0) {
+    problems.push(
+      `KAFKA_BROKERS must be a comma-separated list of host:port, got "${raw}"` +
+        (bad.length ? ` (bad: ${bad.join(', ')})` : ''),
+    );
+  }
+  return brokers;
+}
+
+function parseEventstoreUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^esdb(\+discover)?:\/\/[^/]+/.test(raw)) {
+    problems.push(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string, got "${raw}"`);
+  }
+  return raw;
+}
+
+function parseLogLevel(raw: string | undefined, problems: string[]): LogLevel {
+  if (raw === undefined) return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+    return 'info';
+  }
+  return raw as LogLevel;
+}

@@ -1,0 +1,2 @@
+export { loadConfig, ConfigError, LOG_LEVELS } from './config';
+export type { TouchlineConfig, RuntimeProfile, LogLevel } from './config';

@@ -1,0 +1,12 @@
+export * from './event-store.port';
+export {
+  EventStoreConflictError,
+  WrongExpectedRevisionError,
+  EventIdConflictError,
+  EventStoreUnavailableError,
+  isConflict,
+} from './errors';
+export { canonicalJson, contentDigest, recordDigest, chainHash } from './canonical';
+export { PostgresEventStore } from './postgres/postgres-event-store.adapter';
+export type { PostgresEventStoreOptions } from './postgres/postgres-event-store.adapter';
+export { eventStoreMigrations, EVENT_STORE_MIGRATION_SCOPE } from './postgres/migrations';
