@@ -1,2 +1,3 @@
 export { loadConfig, ConfigError, LOG_LEVELS } from './config';
 export type { TouchlineConfig, RuntimeProfile, LogLevel } from './config';
+export { ConfigModule, TOUCHLINE_CONFIG } from './config.module';

@@ -4,3 +4,4 @@ export { startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgres } from './embedded-postgres';
 export { runMigrations, MigrationChecksumError } from './migrations';
 export type { Migration } from './migrations';
+export { DatabaseModule, DATABASE } from './database.module';

@@ -10,3 +10,4 @@ export { canonicalJson, contentDigest, recordDigest, chainHash } from './canonic
 export { PostgresEventStore } from './postgres/postgres-event-store.adapter';
 export type { PostgresEventStoreOptions } from './postgres/postgres-event-store.adapter';
 export { eventStoreMigrations, EVENT_STORE_MIGRATION_SCOPE } from './postgres/migrations';
+export { EventStoreModule } from './event-store.module';

@@ -22,6 +22,21 @@ export function describeEventStoreContract(
     });
 
     const stream = () => `customer-${randomUUID()}`;
+
+    /**
+     * Waits until the global log shows everything up to a position: a reader may see a commit a
+     * moment late (on PostgreSQL, while an older transaction anywhere in the cluster is open).
+     */
+    const visible = async (position: string): Promise<void> => {
+      const deadline = Date.now() + 10_000;
+      let checkpoint: string | null = null;
+      while (store.compareCheckpoints(checkpoint, position) < 0) {
+        if (Date.now() > deadline) throw new Error(`position ${position} not visible after 10 s`);
+        const page = await store.readAll(checkpoint, 1000);
+        if (page.events.length === 0) await new Promise((r) => setTimeout(r, 10));
+        checkpoint = page.checkpoint;
+      }
+    };
     const event = (type = 'purchase', data: Record<string, unknown> = { amount: 10 }): EventToAppend => ({
       eventId: randomUUID(),
       type,
@@ -183,7 +198,8 @@ export function describeEventStoreContract(
     describe('readAll and subscribeToAll', () => {
       it('reads the global log in pages; an empty page does not move the checkpoint', async () => {
         const id = stream();
-        await store.appendToStream(id, [event(), event(), event()], 'no_stream');
+        const appended = await store.appendToStream(id, [event(), event(), event()], 'no_stream');
+        await visible(appended.events[2]!.position);
         const all: RecordedEvent[] = [];
         let checkpoint: string | null = null;
         for (;;) {

@@ -6,8 +6,8 @@ import type { Migration } from '@touchline/database';
  * - events: one row per event. `transaction_id` beside `global_position` is what makes the global
  *   log gap-free for readers (see readAll.ts). `hash` chains each stream's events for tamper
  *   evidence; `personal` and `key_id` hold encrypted personal fields (envelope encryption).
- * - streams: one row per stream with its head revision and hash; the row lock serialises appends
- *   to one stream, which is the optimistic concurrency check.
+ * - streams: one row per stream with its head revision and hash. Appends to one stream are
+ *   serialised by an advisory lock on the stream, under which the expected revision is checked.
  * - append_batch: a group commit. Many appends (requests) to many streams in one statement and one
  *   transaction; each request keeps its own expected-revision and idempotency check, and a request
  *   that fails its check leaves the others untouched.
@@ -87,16 +87,24 @@ DECLARE
   recorded timestamptz := date_trunc('milliseconds', now());
   recorded_us bytea;
   r integer; k integer; si integer; cur bigint; h bytea; expected bigint;
-  found integer; conflict_id uuid;
+  found integer; conflict_id uuid; lock_key bigint;
 BEGIN
   recorded_us := int8send((extract(epoch FROM recorded) * 1000000)::bigint);
 
-  -- Every stream gets a row (revision -1 while empty); then all are locked in one stable order so
-  -- that concurrent batches serialise per stream and cannot deadlock.
+  -- The global log is ordered by transaction id, and a transaction gets its id at its first write.
+  -- So that two appends to one stream are ordered the same way by revision and by transaction id,
+  -- each append takes its streams' locks BEFORE its first write: advisory locks (which assign no
+  -- transaction id), in one stable order so that concurrent batches cannot deadlock.
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'touchline.append_batch must be the first write of its transaction';
+  END IF;
+  FOR lock_key IN SELECT DISTINCT hashtextextended(s, 0) AS k FROM unnest(p_streams) AS s ORDER BY k LOOP
+    PERFORM pg_advisory_xact_lock(lock_key);
+  END LOOP;
+
   INSERT INTO touchline.streams (stream_id, revision, last_hash)
-    SELECT s, -1, ''::bytea FROM unnest(p_streams) AS s ORDER BY s
+    SELECT s, -1, ''::bytea FROM unnest(p_streams) AS s
     ON CONFLICT (stream_id) DO NOTHING;
-  PERFORM 1 FROM touchline.streams WHERE stream_id = ANY (p_streams) ORDER BY stream_id FOR UPDATE;
   SELECT array_agg(st.revision ORDER BY u.o), array_agg(st.last_hash ORDER BY u.o)
     INTO s_rev, s_hash
     FROM unnest(p_streams) WITH ORDINALITY AS u(id, o)

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { ExpectedRevision } from '../../event-store.port';
 import type { PendingAppend } from '../group-commit';
 
@@ -25,8 +25,14 @@ function expectedCode(expected: ExpectedRevision): number {
   }
 }
 
-/** One group commit: all requests in one call of touchline.append_batch, one transaction. */
-export async function appendBatch(pool: Pool, requests: PendingAppend[]): Promise<AppendBatchRow[]> {
+/**
+ * One group commit: all requests in one call of touchline.append_batch. On a pool the statement is
+ * its own transaction; on a client it joins the client's open transaction (tests use that).
+ */
+export async function appendBatch(
+  pool: Pool | PoolClient,
+  requests: Pick<PendingAppend, 'streamId' | 'events' | 'expectedRevision' | 'contentDigests' | 'recordDigests'>[],
+): Promise<AppendBatchRow[]> {
   const streams = [...new Set(requests.map((r) => r.streamId))].sort();
   const streamIndex = new Map(streams.map((s, i) => [s, i + 1]));
   const reqStream: number[] = [];

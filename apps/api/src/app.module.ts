@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type TouchlineConfig } from '@touchline/config';
+import { DatabaseModule } from '@touchline/database';
+import { EventStoreModule } from '@touchline/event-store';
+import { HealthModule } from '@touchline/health';
+import { LoggerModule } from 'nestjs-pino';
+
+/** The API process: wiring only. What it serves lives in libs/. */
+@Module({})
+export class AppModule {
+  static forRoot(config: TouchlineConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            // Bodies carry personal data: never log them, nor credentials.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+          },
+        }),
+        DatabaseModule,
+        EventStoreModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@touchline/config';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  await app.listen(config.port);
+  // SIGTERM/SIGINT: stop taking requests, let queued appends commit, stop subscriptions, close
+  // the database (the embedded one flushes its files), then exit 0.
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.log(`${signal} received, shutting down`, 'Bootstrap');
+      app
+        .close()
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          logger.error(`Shutdown failed: ${String(error)}`, 'Bootstrap');
+          process.exit(1);
+        });
+    });
+  }
+  const where =
+    config.profile === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : `profile ${config.profile}`;
+  logger.log(`touchline listening on http://localhost:${config.port} (${where})`, 'Bootstrap');
+}
+
+void bootstrap();
