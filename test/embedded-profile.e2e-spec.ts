@@ -23,7 +23,11 @@ describe('embedded profile', () => {
   it('appends, reads back, and finds the same events after a restart on the same data folder', async () => {
     const streamId = `customer-${randomUUID()}`;
     const events = [
-      { eventId: randomUUID(), type: 'purchase', data: { orderId: 'o-1', amount: 42.5, currency: 'EUR' } },
+      {
+        eventId: randomUUID(),
+        type: 'purchase',
+        data: { orderId: 'o-1', amount: 42.5, currency: 'EUR' },
+      },
       { eventId: randomUUID(), type: 'survey.nps', data: { score: 9 } },
     ];
 
@@ -45,7 +49,11 @@ describe('embedded profile', () => {
       [0, 'purchase', { orderId: 'o-1', amount: 42.5, currency: 'EUR' }],
       [1, 'survey.nps', { score: 9 }],
     ]);
-    const next = await store.appendToStream(streamId, [{ eventId: randomUUID(), type: 'browse', data: {} }], 1);
+    const next = await store.appendToStream(
+      streamId,
+      [{ eventId: randomUUID(), type: 'browse', data: {} }],
+      1,
+    );
     expect(next.events[0]!.revision).toBe(2);
     // Idempotency survives the restart too.
     const retry = await store.appendToStream(streamId, [events[0]!], 'any');
@@ -59,7 +67,10 @@ describe('embedded profile', () => {
     const first = await startService(env);
     const ready = await fetch(`${first.baseUrl}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up', kind: 'embedded' } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up', kind: 'embedded' } },
+    });
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toMatch(/SIGTERM received, shutting down/);
 
@@ -69,8 +80,8 @@ describe('embedded profile', () => {
   }, 240_000);
 
   it('refuses to start with a clear message for each wrong setting', async () => {
-    await expect(startService({ TOUCHLINE_DATA_DIR: dataDir, PORT: 'abc', KAFKA_BROKERS: 'x' }, 60_000)).rejects.toThrow(
-      /exited \(78\)[\s\S]*PORT must be an integer[\s\S]*KAFKA_BROKERS must be/,
-    );
+    await expect(
+      startService({ TOUCHLINE_DATA_DIR: dataDir, PORT: 'abc', KAFKA_BROKERS: 'x' }, 60_000),
+    ).rejects.toThrow(/exited \(78\)[\s\S]*PORT must be an integer[\s\S]*KAFKA_BROKERS must be/);
   }, 120_000);
 });

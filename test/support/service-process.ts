@@ -29,10 +29,14 @@ export interface ServiceProcess {
  * Starts the service the way a user does (`npm start` → scripts/start.js, which builds first when
  * needed), with the given environment on top of a clean one, and waits until it listens.
  */
-export async function startService(env: Record<string, string>, timeoutMs = 120_000): Promise<ServiceProcess> {
+export async function startService(
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+): Promise<ServiceProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const base: Record<string, string> = {};
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG']) if (process.env[key]) base[key] = process.env[key]!;
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
+    if (process.env[key]) base[key] = process.env[key]!;
   const child = spawn(process.execPath, ['scripts/start.js'], {
     cwd: REPO_ROOT,
     env: { ...base, PORT: String(port), ...env },
@@ -45,7 +49,10 @@ export async function startService(env: Record<string, string>, timeoutMs = 120_
     child.on('exit', (code, signal) => ok(code ?? signal ?? 'unknown')),
   );
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`service did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`service did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const check = () => {
       if (/listening on http/.test(output)) {
         clearTimeout(timer);

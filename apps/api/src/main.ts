@@ -37,7 +37,9 @@ async function bootstrap(): Promise<void> {
     });
   }
   const where =
-    config.profile === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : `profile ${config.profile}`;
+    config.profile === 'embedded'
+      ? `embedded PostgreSQL in ${config.dataDir}`
+      : `profile ${config.profile}`;
   logger.log(`touchline listening on http://localhost:${config.port} (${where})`, 'Bootstrap');
 }
 

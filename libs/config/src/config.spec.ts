@@ -20,9 +20,9 @@ describe('loadConfig', () => {
       profile: 'kafka',
       kafkaBrokers: ['k1:9092', 'k2:9092'],
     });
-    expect(loadConfig({ DATABASE_URL: db, EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' }).profile).toBe(
-      'eventstoredb',
-    );
+    expect(
+      loadConfig({ DATABASE_URL: db, EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' }).profile,
+    ).toBe('eventstoredb');
   });
 
   it('reports every wrong value at once, each with a clear message', () => {
@@ -51,7 +51,11 @@ describe('loadConfig', () => {
 
   it('rejects a non-numeric port and an unparsable database URL', () => {
     expect(() => loadConfig({ PORT: '30x' })).toThrow(/PORT must be an integer/);
-    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL is not a valid URL/);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://host:5432' })).toThrow(/must name a database/);
+    expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(
+      /DATABASE_URL is not a valid URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://host:5432' })).toThrow(
+      /must name a database/,
+    );
   });
 });

@@ -68,19 +68,26 @@ function parseDatabaseUrl(raw: string | undefined, problems: string[]): string |
   try {
     const url = new URL(raw);
     if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-      problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//…"`);
+      problems.push(
+        `DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//…"`,
+      );
     } else if (!url.pathname || url.pathname === '/') {
       problems.push('DATABASE_URL must name a database, e.g. postgres://user@host:5432/touchline');
     }
   } catch {
-    problems.push('DATABASE_URL is not a valid URL (expected postgres://user:password@host:5432/database)');
+    problems.push(
+      'DATABASE_URL is not a valid URL (expected postgres://user:password@host:5432/database)',
+    );
   }
   return raw;
 }
 
 function parseBrokers(raw: string | undefined, problems: string[]): string[] | undefined {
   if (raw === undefined) return undefined;
-  const brokers = raw.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const bad = brokers.filter((b) => !/^[A-Za-z0-9._-]+:\d{1,5}$/.test(b));
   if (brokers.length === 0 || bad.length > 0) {
     problems.push(
@@ -94,7 +101,9 @@ function parseBrokers(raw: string | undefined, problems: string[]): string[] | u
 function parseEventstoreUrl(raw: string | undefined, problems: string[]): string | undefined {
   if (raw === undefined) return undefined;
   if (!/^esdb(\+discover)?:\/\/[^/]+/.test(raw)) {
-    problems.push(`EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string, got "${raw}"`);
+    problems.push(
+      `EVENTSTORE_URL must be an esdb:// or esdb+discover:// connection string, got "${raw}"`,
+    );
   }
   return raw;
 }

@@ -28,7 +28,11 @@ const LOCK_KEY = 'touchline.migrations';
  * transaction, under an advisory lock so that concurrent starts apply each migration once.
  * Returns the versions applied now.
  */
-export async function runMigrations(pool: Pool, scope: string, migrations: Migration[]): Promise<number[]> {
+export async function runMigrations(
+  pool: Pool,
+  scope: string,
+  migrations: Migration[],
+): Promise<number[]> {
   const ordered = [...migrations].sort((a, b) => a.version - b.version);
   const client = await pool.connect();
   try {
@@ -72,7 +76,9 @@ export async function runMigrations(pool: Pool, scope: string, migrations: Migra
     }
     return done;
   } finally {
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY]).catch(() => undefined);
+    await client
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [LOCK_KEY])
+      .catch(() => undefined);
     client.release();
   }
 }

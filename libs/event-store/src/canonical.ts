@@ -59,7 +59,12 @@ export function recordDigest(
  * sha256(previous hash ‖ record digest ‖ revision as int64 BE ‖ recorded time in µs as int64 BE).
  * The first event's previous hash is empty. Same formula as touchline.append_batch.
  */
-export function chainHash(previous: Buffer, digest: Buffer, revision: number, recordedAt: Date): Buffer {
+export function chainHash(
+  previous: Buffer,
+  digest: Buffer,
+  revision: number,
+  recordedAt: Date,
+): Buffer {
   const tail = Buffer.alloc(16);
   tail.writeBigInt64BE(BigInt(revision), 0);
   tail.writeBigInt64BE(BigInt(recordedAt.getTime()) * 1000n, 8);

@@ -4,7 +4,8 @@
  */
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /** A number (the revision of the stream's last event), or a condition on the stream's existence. */

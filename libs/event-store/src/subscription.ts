@@ -16,7 +16,10 @@ export interface PollingSubscriptionOptions {
  * local commits and polling for other writers. The cursor moves only after the handler resolved,
  * and only to the checkpoint of the batch read; a failed read is retried with backoff.
  */
-export function pollingSubscription(options: PollingSubscriptionOptions, handler: BatchHandler): Subscription {
+export function pollingSubscription(
+  options: PollingSubscriptionOptions,
+  handler: BatchHandler,
+): Subscription {
   let stopped = false;
   let wakeStop: () => void = () => undefined;
   const stopSignal = new Promise<void>((resolve) => (wakeStop = resolve));

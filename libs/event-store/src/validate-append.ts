@@ -15,26 +15,26 @@ export function validateAppend(
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > 200) {
     throw new TypeError('streamId must be a non-empty string of at most 200 characters');
   }
-  if (
-    !(
-      expectedRevision === 'no_stream' ||
-      expectedRevision === 'stream_exists' ||
-      expectedRevision === 'any' ||
-      (Number.isSafeInteger(expectedRevision) && (expectedRevision as number) >= 0)
-    )
-  ) {
+  if (!(
+    expectedRevision === 'no_stream' ||
+    expectedRevision === 'stream_exists' ||
+    expectedRevision === 'any' ||
+    (Number.isSafeInteger(expectedRevision) && (expectedRevision as number) >= 0)
+  )) {
     throw new TypeError(
       `expectedRevision must be a revision (integer >= 0), 'no_stream', 'stream_exists' or 'any', got ${String(expectedRevision)}`,
     );
   }
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('events must be a non-empty array');
+  if (!Array.isArray(events) || events.length === 0)
+    throw new TypeError('events must be a non-empty array');
   const seen = new Set<string>();
   return events.map((event, i) => {
     if (typeof event.eventId !== 'string' || !UUID.test(event.eventId)) {
       throw new TypeError(`events[${i}].eventId must be a uuid`);
     }
     const eventId = event.eventId.toLowerCase();
-    if (seen.has(eventId)) throw new TypeError(`events[${i}].eventId ${eventId} appears twice in one append`);
+    if (seen.has(eventId))
+      throw new TypeError(`events[${i}].eventId ${eventId} appears twice in one append`);
     seen.add(eventId);
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw new TypeError(`events[${i}].type must be a non-empty string`);

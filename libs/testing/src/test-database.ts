@@ -15,10 +15,13 @@ export interface TestDatabase extends Database {
  * (CI: the local PostgreSQL), else an in-memory PGlite. Under TOUCHLINE_TEST_STRICT=1 a missing
  * DATABASE_URL is an error, so CI can never silently fall back.
  */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    if (STRICT) throw new Error('TOUCHLINE_TEST_STRICT=1 but DATABASE_URL is not set: no PostgreSQL server');
+    if (STRICT)
+      throw new Error('TOUCHLINE_TEST_STRICT=1 but DATABASE_URL is not set: no PostgreSQL server');
     const db = await openDatabase({});
     return { ...db, destroy: () => db.close() };
   }

@@ -37,7 +37,10 @@ export function describeEventStoreContract(
         checkpoint = page.checkpoint;
       }
     };
-    const event = (type = 'purchase', data: Record<string, unknown> = { amount: 10 }): EventToAppend => ({
+    const event = (
+      type = 'purchase',
+      data: Record<string, unknown> = { amount: 10 },
+    ): EventToAppend => ({
       eventId: randomUUID(),
       type,
       data: data as EventToAppend['data'],
@@ -48,7 +51,10 @@ export function describeEventStoreContract(
     describe('appendToStream', () => {
       it('numbers a new stream from revision 0, gap-free, and reads it back as written', async () => {
         const id = stream();
-        const events = [event('purchase', { amount: 12.5, items: [{ sku: 'a' }] }), event('enquiry', { text: 'hi' })];
+        const events = [
+          event('purchase', { amount: 12.5, items: [{ sku: 'a' }] }),
+          event('enquiry', { text: 'hi' }),
+        ];
         const result = await store.appendToStream(id, events, 'no_stream');
         expect(result.nextExpectedRevision).toBe(1);
         expect(result.events.map((e) => [e.revision, e.status])).toEqual([
@@ -83,7 +89,9 @@ export function describeEventStoreContract(
           actual: -1,
         });
         await store.appendToStream(id, [event()], 'no_stream');
-        await expect(store.appendToStream(id, [event()], 'no_stream')).rejects.toMatchObject({ actual: 0 });
+        await expect(store.appendToStream(id, [event()], 'no_stream')).rejects.toMatchObject({
+          actual: 0,
+        });
         await expect(store.appendToStream(id, [event()], 5)).rejects.toMatchObject({
           name: 'WrongExpectedRevisionError',
           streamId: id,
@@ -145,7 +153,9 @@ export function describeEventStoreContract(
         );
         expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
         for (const failed of attempts.filter((a) => a.status === 'rejected')) {
-          expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+          expect((failed as PromiseRejectedResult).reason).toBeInstanceOf(
+            WrongExpectedRevisionError,
+          );
         }
         // Retrying on conflict from the actual revision, every writer gets in, one revision each.
         await Promise.all(
@@ -169,10 +179,12 @@ export function describeEventStoreContract(
       it('rejects malformed arguments before writing', async () => {
         const id = stream();
         await expect(store.appendToStream(id, [], 'any')).rejects.toThrow(TypeError);
-        await expect(store.appendToStream(id, [{ ...event(), eventId: 'nope' }], 'any')).rejects.toThrow(
-          /uuid/,
+        await expect(
+          store.appendToStream(id, [{ ...event(), eventId: 'nope' }], 'any'),
+        ).rejects.toThrow(/uuid/);
+        await expect(store.appendToStream(id, [event()], -4 as never)).rejects.toThrow(
+          /expectedRevision/,
         );
-        await expect(store.appendToStream(id, [event()], -4 as never)).rejects.toThrow(/expectedRevision/);
         const twice = event();
         await expect(store.appendToStream(id, [twice, twice], 'any')).rejects.toThrow(/twice/);
         expect(await store.readStream(id)).toEqual([]);
@@ -186,11 +198,15 @@ export function describeEventStoreContract(
         const recorded = (await store.readStream(id))[2]!.recordedAt;
         await new Promise((r) => setTimeout(r, 20));
         await store.appendToStream(id, [event()], 2);
-        expect((await store.readStream(id, { fromRevision: 1, toRevision: 2 })).map((e) => e.revision)).toEqual([
-          1, 2,
+        expect(
+          (await store.readStream(id, { fromRevision: 1, toRevision: 2 })).map((e) => e.revision),
+        ).toEqual([1, 2]);
+        expect((await store.readStream(id, { asOf: recorded })).map((e) => e.revision)).toEqual([
+          0, 1, 2,
         ]);
-        expect((await store.readStream(id, { asOf: recorded })).map((e) => e.revision)).toEqual([0, 1, 2]);
-        expect(await store.readStream(id, { asOf: new Date(recorded.getTime() - 60_000) })).toEqual([]);
+        expect(await store.readStream(id, { asOf: new Date(recorded.getTime() - 60_000) })).toEqual(
+          [],
+        );
         expect(await store.readStream(stream())).toEqual([]);
       });
     });
@@ -233,7 +249,8 @@ export function describeEventStoreContract(
         );
         for (let i = 0; i < 5; i++) await store.appendToStream(id, [event()], 'any');
         const deadline = Date.now() + 10_000;
-        while (seen.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        while (seen.length < 6 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 10));
         await subscription.stop();
         expect(seen.map((e) => e.revision)).toEqual([1, 2, 3, 4, 5, 6]);
       });

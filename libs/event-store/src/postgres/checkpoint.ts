@@ -12,7 +12,10 @@ export interface PgCursor {
 
 export const START: PgCursor = { transactionId: 0n, position: 0n };
 
-export function encodeCheckpoint(transactionId: string | bigint, position: string | bigint): Checkpoint {
+export function encodeCheckpoint(
+  transactionId: string | bigint,
+  position: string | bigint,
+): Checkpoint {
   return `${transactionId}-${position}`;
 }
 

@@ -105,7 +105,9 @@ describeOnServer('global order under concurrent transactions (PostgreSQL)', () =
     await (await second).commit();
     // Other transactions in the cluster (other suites) may hold the horizon back for a moment.
     const events = await waitFor(async () => {
-      const mine = (await store.readAll(null, 1000)).events.filter((e) => e.streamId === 'customer-contended');
+      const mine = (await store.readAll(null, 1000)).events.filter(
+        (e) => e.streamId === 'customer-contended',
+      );
       return mine.length === 2 ? mine : undefined;
     });
     expect(events.map((e) => e.revision)).toEqual([0, 1]);

@@ -1,16 +1,15 @@
 import type { Pool } from 'pg';
 import { isConnectionError } from '@touchline/database';
-import type { AppendResult, AppendedEvent, EventToAppend, ExpectedRevision } from '../event-store.port';
-import { EventIdConflictError, EventStoreUnavailableError, WrongExpectedRevisionError } from '../errors';
+import type { AppendResult, AppendedEvent } from '../event-store.port';
+import {
+  EventIdConflictError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+} from '../errors';
 import { encodeCheckpoint } from './checkpoint';
-import { appendBatch, type AppendBatchRow } from './sql/appendBatch';
+import { appendBatch, type AppendBatchRow, type AppendRequest } from './sql/appendBatch';
 
-export interface PendingAppend {
-  streamId: string;
-  events: EventToAppend[];
-  expectedRevision: ExpectedRevision;
-  contentDigests: Buffer[];
-  recordDigests: Buffer[];
+export interface PendingAppend extends AppendRequest {
   resolve: (result: AppendResult) => void;
   reject: (error: Error) => void;
 }
@@ -51,7 +50,7 @@ export class GroupCommitWriter {
     this.maxInFlight = options.maxInFlight ?? 2;
   }
 
-  append(request: Omit<PendingAppend, 'resolve' | 'reject'>): Promise<AppendResult> {
+  append(request: AppendRequest): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ ...request, resolve, reject });
       this.schedule();
@@ -87,7 +86,7 @@ export class GroupCommitWriter {
     const batch: PendingAppend[] = [];
     const ids = new Set<string>();
     let events = 0;
-    for (let i = 0; i < this.queue.length; ) {
+    for (let i = 0; i < this.queue.length;) {
       const request = this.queue[i]!;
       if (batch.length > 0 && events + request.events.length > this.maxBatchEvents) break;
       if (request.events.some((e) => ids.has(e.eventId))) {
@@ -110,7 +109,9 @@ export class GroupCommitWriter {
       const code = (error as { code?: string }).code;
       if (isConnectionError(error)) {
         // The outcome is unknown: the caller must retry with the same event ids (idempotent).
-        const unavailable = new EventStoreUnavailableError('Event store unavailable', { cause: error });
+        const unavailable = new EventStoreUnavailableError('Event store unavailable', {
+          cause: error,
+        });
         batch.forEach((r) => r.reject(unavailable));
         return;
       }
@@ -149,7 +150,11 @@ function settle(batch: PendingAppend[], rows: AppendBatchRow[]): void {
     if (failure) {
       request.reject(
         failure.out_status === 'wrong_expected_revision'
-          ? new WrongExpectedRevisionError(request.streamId, request.expectedRevision, Number(failure.out_head))
+          ? new WrongExpectedRevisionError(
+              request.streamId,
+              request.expectedRevision,
+              Number(failure.out_head),
+            )
           : new EventIdConflictError(request.streamId, failure.out_event_id!),
       );
       return;

@@ -27,13 +27,21 @@ describe('PostgreSQL event store hash chain', () => {
       occurredAt: new Date('2026-03-01T12:00:00.123Z'),
     });
     await store.appendToStream(streamId, [mk(1), mk(2)], 'no_stream');
-    await Promise.all([store.appendToStream(streamId, [mk(3)], 'any'), store.appendToStream(streamId, [mk(4)], 'any')]);
+    await Promise.all([
+      store.appendToStream(streamId, [mk(3)], 'any'),
+      store.appendToStream(streamId, [mk(4)], 'any'),
+    ]);
 
     const events = await store.readStream(streamId);
     expect(events).toHaveLength(4);
     let previous: Buffer = Buffer.alloc(0);
     for (const e of events) {
-      const expected = chainHash(previous, recordDigest(streamId, { ...e, occurredAt: e.occurredAt ?? undefined }), e.revision, e.recordedAt);
+      const expected = chainHash(
+        previous,
+        recordDigest(streamId, { ...e, occurredAt: e.occurredAt ?? undefined }),
+        e.revision,
+        e.recordedAt,
+      );
       expect(e.hash).toBe(expected.toString('hex'));
       previous = expected;
     }

@@ -70,7 +70,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   readAll(fromCheckpoint: Checkpoint | null, limit: number): Promise<ReadAllResult> {
-    if (!Number.isInteger(limit) || limit < 1) throw new TypeError('limit must be a positive integer');
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new TypeError('limit must be a positive integer');
     return readAll(this.pool, decodeCheckpoint(fromCheckpoint), limit);
   }
 
@@ -87,7 +88,9 @@ export class PostgresEventStore implements EventStore {
       handler,
     );
     this.subscriptions.add(subscription);
-    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    void subscription.done
+      .catch(() => undefined)
+      .finally(() => this.subscriptions.delete(subscription));
     return subscription;
   }
 

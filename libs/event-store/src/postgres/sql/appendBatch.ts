@@ -1,6 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ExpectedRevision } from '../../event-store.port';
-import type { PendingAppend } from '../group-commit';
+import type { EventToAppend, ExpectedRevision } from '../../event-store.port';
+
+/** One caller's append: its events, its expected revision, and their digests. */
+export interface AppendRequest {
+  streamId: string;
+  events: EventToAppend[];
+  expectedRevision: ExpectedRevision;
+  contentDigests: Buffer[];
+  recordDigests: Buffer[];
+}
 
 export interface AppendBatchRow {
   out_req: number | null;
@@ -31,7 +39,7 @@ function expectedCode(expected: ExpectedRevision): number {
  */
 export async function appendBatch(
   pool: Pool | PoolClient,
-  requests: Pick<PendingAppend, 'streamId' | 'events' | 'expectedRevision' | 'contentDigests' | 'recordDigests'>[],
+  requests: AppendRequest[],
 ): Promise<AppendBatchRow[]> {
   const streams = [...new Set(requests.map((r) => r.streamId))].sort();
   const streamIndex = new Map(streams.map((s, i) => [s, i + 1]));
