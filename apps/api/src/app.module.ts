@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@touchline/auth';
 import { ConfigModule, type TouchlineConfig } from '@touchline/config';
 import { DatabaseModule } from '@touchline/database';
 import { EventStoreModule } from '@touchline/event-store';
@@ -21,6 +22,7 @@ export class AppModule {
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
           },
         }),
+        AuthModule,
         DatabaseModule,
         EventStoreModule,
         HealthModule,

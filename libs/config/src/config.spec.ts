@@ -10,18 +10,23 @@ describe('loadConfig', () => {
       kafkaBrokers: undefined,
       eventstoreUrl: undefined,
       logLevel: 'info',
+      apiKeys: [],
     });
   });
 
   it('derives the profile from what is configured', () => {
     const db = 'postgres://postgres@127.0.0.1:5432/test';
-    expect(loadConfig({ DATABASE_URL: db }).profile).toBe('postgres');
-    expect(loadConfig({ DATABASE_URL: db, KAFKA_BROKERS: 'k1:9092,k2:9092' })).toMatchObject({
+    const keys = { TOUCHLINE_API_KEYS: 'ops:0123456789abcdef:ops' };
+    expect(loadConfig({ ...keys, DATABASE_URL: db }).profile).toBe('postgres');
+    expect(
+      loadConfig({ ...keys, DATABASE_URL: db, KAFKA_BROKERS: 'k1:9092,k2:9092' }),
+    ).toMatchObject({
       profile: 'kafka',
       kafkaBrokers: ['k1:9092', 'k2:9092'],
     });
     expect(
-      loadConfig({ DATABASE_URL: db, EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' }).profile,
+      loadConfig({ ...keys, DATABASE_URL: db, EVENTSTORE_URL: 'esdb://localhost:2113?tls=false' })
+        .profile,
     ).toBe('eventstoredb');
   });
 
@@ -40,12 +45,13 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(5);
+    expect(problems).toHaveLength(6);
     expect(problems[0]).toMatch(/^PORT must be an integer from 1 to 65535, got "70000"/);
     expect(problems[1]).toMatch(/^DATABASE_URL must start with postgres/);
     expect(problems[2]).toMatch(/^KAFKA_BROKERS .* \(bad: nohost\)/);
     expect(problems[3]).toMatch(/^EVENTSTORE_URL must be/);
     expect(problems[4]).toMatch(/^LOG_LEVEL must be one of/);
+    expect(problems[5]).toMatch(/^TOUCHLINE_API_KEYS .* is required outside the embedded profile/);
     expect((error as Error).message).toContain('Invalid configuration');
   });
 
@@ -57,5 +63,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://host:5432' })).toThrow(
       /must name a database/,
     );
+  });
+
+  it('parses API keys with scopes and rates, keeps only a hash of each secret, never echoes one', () => {
+    const config = loadConfig({
+      TOUCHLINE_API_KEYS: 'shop:s3cret-s3cret-s3cret:ingest:50, bi:another-secret-16ch:analyst+ops',
+    });
+    expect(config.apiKeys.map((k) => [k.id, k.scopes, k.ratePerSecond])).toEqual([
+      ['shop', ['ingest'], 50],
+      ['bi', ['analyst', 'ops'], 0],
+    ]);
+    expect(config.apiKeys[0]!.secretHash.toString('hex')).toHaveLength(64);
+    expect(JSON.stringify(config)).not.toContain('s3cret');
+
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        TOUCHLINE_API_KEYS:
+          'a:short:ingest,b:long-enough-secret!:root,a:long-enough-secret!:ops:x,c',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems).toEqual([
+      expect.stringMatching(/entry 1: the secret of key "a" must be at least 16 characters/),
+      expect.stringMatching(/entry 2: key "b" has unknown scope\(s\) root/),
+      expect.stringMatching(/entry 3: key id "a" appears twice/),
+      expect.stringMatching(/entry 3: key "a" rate must be a number/),
+      expect.stringMatching(/entry 4: malformed/),
+    ]);
+    expect(error?.message).not.toContain('long-enough-secret');
   });
 });

@@ -1,3 +1,5 @@
+import { parseApiKeys, type ApiKeyConfig } from './api-keys';
+
 /**
  * Configuration comes from the environment only, and is validated once at start: every wrong
  * value is reported (all of them, not just the first) and the process refuses to start.
@@ -13,6 +15,11 @@ export interface TouchlineConfig {
   kafkaBrokers: string[] | undefined;
   eventstoreUrl: string | undefined;
   logLevel: LogLevel;
+  /**
+   * API keys from TOUCHLINE_API_KEYS / TOUCHLINE_API_KEYS_FILE. Required outside the embedded
+   * profile; the embedded profile generates an admin key when none is configured.
+   */
+  apiKeys: ApiKeyConfig[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -41,9 +48,11 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
   const kafkaBrokers = parseBrokers(value('KAFKA_BROKERS'), problems);
   const eventstoreUrl = parseEventstoreUrl(value('EVENTSTORE_URL'), problems);
   const logLevel = parseLogLevel(value('LOG_LEVEL'), problems);
-
-  if (problems.length > 0) throw new ConfigError(problems);
-
+  const apiKeys = parseApiKeys(
+    value('TOUCHLINE_API_KEYS'),
+    value('TOUCHLINE_API_KEYS_FILE'),
+    problems,
+  );
   const profile: RuntimeProfile = eventstoreUrl
     ? 'eventstoredb'
     : kafkaBrokers
@@ -51,7 +60,15 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
       : databaseUrl
         ? 'postgres'
         : 'embedded';
-  return { profile, port, databaseUrl, dataDir, kafkaBrokers, eventstoreUrl, logLevel };
+  if (profile !== 'embedded' && apiKeys.length === 0) {
+    problems.push(
+      'TOUCHLINE_API_KEYS (or TOUCHLINE_API_KEYS_FILE) is required outside the embedded profile: ' +
+        'e.g. TOUCHLINE_API_KEYS="ops:<secret of 16+ chars>:ops+admin"',
+    );
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { profile, port, databaseUrl, dataDir, kafkaBrokers, eventstoreUrl, logLevel, apiKeys };
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {
