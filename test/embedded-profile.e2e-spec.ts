@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@touchline/database';
-import { PostgresEventStore } from '@touchline/event-store';
+import { PostgresEventStore, type EventToAppend } from '@touchline/event-store';
 import { startService } from './support/service-process';
 
 /**
@@ -22,7 +22,7 @@ describe('embedded profile', () => {
 
   it('appends, reads back, and finds the same events after a restart on the same data folder', async () => {
     const streamId = `customer-${randomUUID()}`;
-    const events = [
+    const events: EventToAppend[] = [
       {
         eventId: randomUUID(),
         type: 'purchase',

@@ -11,3 +11,7 @@ export { PostgresEventStore } from './postgres/postgres-event-store.adapter';
 export type { PostgresEventStoreOptions } from './postgres/postgres-event-store.adapter';
 export { eventStoreMigrations, EVENT_STORE_MIGRATION_SCOPE } from './postgres/migrations';
 export { EventStoreModule } from './event-store.module';
+export {
+  EventStoreDbEventStore,
+  type EventStoreDbEventStoreOptions,
+} from './eventstoredb/eventstoredb-event-store.adapter';
