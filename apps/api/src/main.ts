@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig } from '@touchline/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -18,6 +19,15 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  const openapi = new DocumentBuilder()
+    .setTitle('touchline')
+    .setDescription('Event-sourced customer journeys: touchpoints in, journeys and analytics out.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openapi), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
   await app.listen(config.port);
   // SIGTERM/SIGINT: stop taking requests, let queued appends commit, stop subscriptions, close
   // the database (the embedded one flushes its files), then exit 0.
@@ -40,7 +50,10 @@ async function bootstrap(): Promise<void> {
     config.profile === 'embedded'
       ? `embedded PostgreSQL in ${config.dataDir}`
       : `profile ${config.profile}`;
-  logger.log(`touchline listening on http://localhost:${config.port} (${where})`, 'Bootstrap');
+  logger.log(
+    `touchline listening on http://localhost:${config.port} (${where}); API docs at /docs`,
+    'Bootstrap',
+  );
 }
 
 void bootstrap();

@@ -195,7 +195,8 @@ describeWithKafka('Kafka: CloudEvents through touchline.journey.v1', () => {
         const settled = pa.length > 0 && pb.length > 0 && union.size === pa.length + pb.length;
         return settled && union.size === partitionCount ? true : undefined;
       },
-      { what: 'the group to rebalance over both members' },
+      // The mock holds each rebalance phase for a fixed time, longer on a loaded machine.
+      { what: 'the group to rebalance over both members', timeoutMs: 90_000 },
     );
 
     const p = await producer();
@@ -253,7 +254,11 @@ describeWithKafka('Kafka: CloudEvents through touchline.journey.v1', () => {
 
       const received = inbox();
       await member(`int-spec-outage-${randomUUID()}`, 'only', source, received);
-      await waitFor(allDelivered(received), { what: 'every event sent across the outage' });
+      await waitFor(
+        allDelivered(received),
+        { what: 'every event sent across the outage' },
+        180_000,
+      );
       expect(distinctIds(received.deliveries)).toBe(MESSAGES);
       // At-least-once: requests the frozen brokers had queued are answered late and retried too.
       expect(received.deliveries.length).toBeGreaterThanOrEqual(MESSAGES);
