@@ -215,7 +215,7 @@ describeWithKafka('Kafka: CloudEvents through touchline.journey.v1', () => {
       expect(own.length).toBeGreaterThan(0);
       for (const d of own) expect(assignment.partitions).toContain(d.partition);
     }
-  });
+  }, 180_000);
 
   mockOnly(
     'rides out a broker outage: after resume the producer retries deliver everything',
