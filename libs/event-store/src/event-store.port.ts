@@ -68,6 +68,13 @@ export interface AppendResult {
   events: AppendedEvent[];
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: EventToAppend[];
+  expectedRevision: ExpectedRevision;
+}
+
 export interface ReadStreamOptions {
   /** Inclusive. Default 0. */
   fromRevision?: number;
@@ -104,11 +111,19 @@ export interface Subscription {
 }
 
 export interface EventStore {
+  /** Whether appendToStreams is all or nothing (PostgreSQL) or part by part (EventStoreDB). */
+  readonly atomicMultiStreamAppends: boolean;
   appendToStream(
     streamId: string,
     events: EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, all or nothing: when any part fails its check nothing is
+   * written and the promise rejects with that part's error. Results are in the order given. An
+   * event id may appear only once across the parts.
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
   /** Events of one stream in revision order; [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Up to `limit` events of the global log after `fromCheckpoint`, in global order. */

@@ -191,6 +191,78 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('appendToStreams', () => {
+      it('appends to several streams in one call, results in the order given', async () => {
+        const [a, b] = [stream(), stream()];
+        const results = await store.appendToStreams([
+          { streamId: a, events: [event(), event()], expectedRevision: 'no_stream' },
+          { streamId: b, events: [event()], expectedRevision: 'any' },
+        ]);
+        expect(results.map((r) => [r.streamId, r.nextExpectedRevision])).toEqual([
+          [a, 1],
+          [b, 0],
+        ]);
+        expect(await store.readStream(a)).toHaveLength(2);
+        expect(await store.readStream(b)).toHaveLength(1);
+      });
+
+      it('is idempotent: the same call again reports every event as a duplicate', async () => {
+        const appends = [
+          { streamId: stream(), events: [event()], expectedRevision: 'no_stream' as const },
+          {
+            streamId: stream(),
+            events: [event(), event()],
+            expectedRevision: 'no_stream' as const,
+          },
+        ];
+        const first = await store.appendToStreams(appends);
+        const again = await store.appendToStreams(appends);
+        expect(again.flatMap((r) => r.events.map((e) => e.status))).toEqual([
+          'duplicate',
+          'duplicate',
+          'duplicate',
+        ]);
+        expect(again.flatMap((r) => r.events.map((e) => e.position))).toEqual(
+          first.flatMap((r) => r.events.map((e) => e.position)),
+        );
+      });
+
+      it('writes nothing at all when one part fails its check, where the store is atomic', async () => {
+        const [a, b] = [stream(), stream()];
+        const taken = event();
+        await store.appendToStream(stream(), [taken], 'no_stream');
+        const failing = [
+          { streamId: a, events: [event()], expectedRevision: 'no_stream' as const },
+          { streamId: b, events: [event()], expectedRevision: 3 },
+        ];
+        await expect(store.appendToStreams(failing)).rejects.toMatchObject({
+          code: 'wrong_expected_revision',
+          streamId: b,
+          actual: -1,
+        });
+        await expect(
+          store.appendToStreams([
+            { streamId: b, events: [event()], expectedRevision: 'any' },
+            { streamId: a, events: [{ ...taken, data: { other: true } }], expectedRevision: 'any' },
+          ]),
+        ).rejects.toBeInstanceOf(EventIdConflictError);
+        if (store.atomicMultiStreamAppends) {
+          expect(await store.readStream(a)).toEqual([]);
+          expect(await store.readStream(b)).toEqual([]);
+        }
+      });
+
+      it('rejects an event id that appears in two parts', async () => {
+        const twice = event();
+        await expect(
+          store.appendToStreams([
+            { streamId: stream(), events: [twice], expectedRevision: 'any' },
+            { streamId: stream(), events: [twice], expectedRevision: 'any' },
+          ]),
+        ).rejects.toThrow(/twice/);
+      });
+    });
+
     describe('readStream', () => {
       it('reads a revision range, and the stream as it stood at an instant', async () => {
         const id = stream();

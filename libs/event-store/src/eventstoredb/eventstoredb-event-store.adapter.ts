@@ -28,6 +28,7 @@ import type {
   ExpectedRevision,
   ReadAllResult,
   ReadStreamOptions,
+  StreamAppend,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
@@ -84,6 +85,33 @@ export class EventStoreDbEventStore implements EventStore {
     this.appends.add(append);
     void append.catch(() => undefined).finally(() => this.appends.delete(append));
     return append;
+  }
+
+  /**
+   * Not atomic here: the v6 client cannot append to several streams in one transaction (that came
+   * with KurrentDB 25.1's multi-stream append), so the parts are appended one after the other and
+   * a part that fails leaves the parts before it written. Retrying the same call completes it,
+   * since every part is idempotent by event id.
+   */
+  readonly atomicMultiStreamAppends = false;
+
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (!Array.isArray(appends) || appends.length === 0) {
+      throw new TypeError('appends must be a non-empty array');
+    }
+    const ids = new Set<string>();
+    for (const { events } of appends) {
+      for (const event of events ?? []) {
+        const id = String(event.eventId).toLowerCase();
+        if (ids.has(id)) throw new TypeError(`eventId ${id} appears twice in one append`);
+        ids.add(id);
+      }
+    }
+    const results: AppendResult[] = [];
+    for (const { streamId, events, expectedRevision } of appends) {
+      results.push(await this.appendToStream(streamId, events, expectedRevision));
+    }
+    return results;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -9,8 +9,14 @@ import {
 import { encodeCheckpoint } from './checkpoint';
 import { appendBatch, type AppendBatchRow, type AppendRequest } from './sql/appendBatch';
 
-export interface PendingAppend extends AppendRequest {
-  resolve: (result: AppendResult) => void;
+/**
+ * What callers queue: one append (appendToStream), or several that must commit together or not
+ * at all (appendToStreams).
+ */
+interface PendingUnit {
+  requests: AppendRequest[];
+  atomic: boolean;
+  resolve: (results: AppendResult[]) => void;
   reject: (error: Error) => void;
 }
 
@@ -27,16 +33,19 @@ export interface GroupCommitOptions {
 
 /** Retried as a whole: a race with another writer that the next attempt sees resolved. */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
+/** Raised by append_batch in atomic mode when a part fails its check (DETAIL says which). */
+const ATOMIC_CHECK_FAILED = 'T1001';
 const MAX_ATTEMPTS = 5;
 
 /**
  * Group commit: appends that arrive while a transaction is under way wait and go together in the
  * next one, so many small concurrent requests cost few transactions (and few fsyncs). Each request
  * keeps its own optimistic concurrency and idempotency check inside touchline.append_batch, and
- * is answered only after the transaction that holds it has committed.
+ * is answered only after the transaction that holds it has committed. An atomic unit (several
+ * streams, all or nothing) gets a transaction of its own.
  */
 export class GroupCommitWriter {
-  private readonly queue: PendingAppend[] = [];
+  private readonly queue: PendingUnit[] = [];
   private inFlight = 0;
   private scheduled = false;
   private readonly maxBatchEvents: number;
@@ -50,11 +59,13 @@ export class GroupCommitWriter {
     this.maxInFlight = options.maxInFlight ?? 2;
   }
 
-  append(request: AppendRequest): Promise<AppendResult> {
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ ...request, resolve, reject });
-      this.schedule();
-    });
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const [result] = await this.enqueue([request], false);
+    return result!;
+  }
+
+  appendAtomically(requests: AppendRequest[]): Promise<AppendResult[]> {
+    return this.enqueue(requests, requests.length > 1);
   }
 
   /** Resolves when nothing is queued or under way. */
@@ -62,6 +73,13 @@ export class GroupCommitWriter {
     while (this.queue.length > 0 || this.inFlight > 0) {
       await new Promise((r) => setTimeout(r, 5));
     }
+  }
+
+  private enqueue(requests: AppendRequest[], atomic: boolean): Promise<AppendResult[]> {
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.queue.push({ requests, atomic, resolve, reject });
+      this.schedule();
+    });
   }
 
   private schedule(): void {
@@ -81,30 +99,39 @@ export class GroupCommitWriter {
     });
   }
 
-  /** The next batch, in arrival order; a request reusing an event id already in the batch waits. */
-  private take(): PendingAppend[] {
-    const batch: PendingAppend[] = [];
+  /**
+   * The next batch, in arrival order. An atomic unit goes alone. A unit reusing an event id
+   * already in the batch waits for a later one (append_batch sees each id once).
+   */
+  private take(): PendingUnit[] {
+    const first = this.queue[0]!;
+    if (first.atomic) return this.queue.splice(0, 1);
+    const batch: PendingUnit[] = [];
     const ids = new Set<string>();
     let events = 0;
     for (let i = 0; i < this.queue.length;) {
-      const request = this.queue[i]!;
-      if (batch.length > 0 && events + request.events.length > this.maxBatchEvents) break;
-      if (request.events.some((e) => ids.has(e.eventId))) {
+      const unit = this.queue[i]!;
+      if (unit.atomic) break;
+      const size = unit.requests[0]!.events.length;
+      if (batch.length > 0 && events + size > this.maxBatchEvents) break;
+      if (unit.requests[0]!.events.some((e) => ids.has(e.eventId))) {
         i++;
         continue;
       }
-      request.events.forEach((e) => ids.add(e.eventId));
-      events += request.events.length;
-      batch.push(request);
+      unit.requests[0]!.events.forEach((e) => ids.add(e.eventId));
+      events += size;
+      batch.push(unit);
       this.queue.splice(i, 1);
     }
     return batch;
   }
 
-  private async commit(batch: PendingAppend[], attempt: number): Promise<void> {
+  private async commit(batch: PendingUnit[], attempt: number): Promise<void> {
+    const requests = batch.flatMap((unit) => unit.requests);
+    const atomic = batch.length === 1 && batch[0]!.atomic;
     let rows: AppendBatchRow[];
     try {
-      rows = await appendBatch(this.pool, batch);
+      rows = await appendBatch(this.pool, requests, atomic);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (isConnectionError(error)) {
@@ -112,30 +139,47 @@ export class GroupCommitWriter {
         const unavailable = new EventStoreUnavailableError('Event store unavailable', {
           cause: error,
         });
-        batch.forEach((r) => r.reject(unavailable));
+        batch.forEach((unit) => unit.reject(unavailable));
+        return;
+      }
+      if (code === ATOMIC_CHECK_FAILED) {
+        batch[0]!.reject(atomicFailure(requests, (error as { detail?: string }).detail));
         return;
       }
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
         return this.commit(batch, attempt + 1);
       }
       if (batch.length > 1) {
-        // Isolate the request that fails so that it cannot take the others down with it.
-        for (const request of batch) await this.commit([request], 1);
+        // Isolate the unit that fails so that it cannot take the others down with it.
+        for (const unit of batch) await this.commit([unit], 1);
         return;
       }
       batch[0]!.reject(error as Error);
       return;
     }
     this.options.onBatch?.(
-      batch.reduce((n, r) => n + r.events.length, 0),
-      batch.length,
+      requests.reduce((n, r) => n + r.events.length, 0),
+      requests.length,
     );
     this.options.onCommit?.();
     settle(batch, rows);
   }
 }
 
-function settle(batch: PendingAppend[], rows: AppendBatchRow[]): void {
+function atomicFailure(requests: AppendRequest[], detail: string | undefined): Error {
+  const failure = JSON.parse(detail ?? '{}') as {
+    req: number;
+    status: string;
+    event_id: string | null;
+    head: number;
+  };
+  const request = requests[failure.req - 1]!;
+  return failure.status === 'wrong_expected_revision'
+    ? new WrongExpectedRevisionError(request.streamId, request.expectedRevision, failure.head)
+    : new EventIdConflictError(request.streamId, failure.event_id!);
+}
+
+function settle(batch: PendingUnit[], rows: AppendBatchRow[]): void {
   const byEventId = new Map<string, AppendBatchRow>();
   const failures = new Map<number, AppendBatchRow>();
   for (const row of rows) {
@@ -145,33 +189,44 @@ function settle(batch: PendingAppend[], rows: AppendBatchRow[]): void {
       failures.set(row.out_req!, row);
     }
   }
-  batch.forEach((request, i) => {
-    const failure = failures.get(i + 1);
-    if (failure) {
-      request.reject(
-        failure.out_status === 'wrong_expected_revision'
-          ? new WrongExpectedRevisionError(
-              request.streamId,
-              request.expectedRevision,
-              Number(failure.out_head),
-            )
-          : new EventIdConflictError(request.streamId, failure.out_event_id!),
-      );
-      return;
+  let index = 0;
+  for (const unit of batch) {
+    const results: AppendResult[] = [];
+    let failed: Error | undefined;
+    for (const request of unit.requests) {
+      index++;
+      const failure = failures.get(index);
+      if (failure) {
+        failed ??=
+          failure.out_status === 'wrong_expected_revision'
+            ? new WrongExpectedRevisionError(
+                request.streamId,
+                request.expectedRevision,
+                Number(failure.out_head),
+              )
+            : new EventIdConflictError(request.streamId, failure.out_event_id!);
+        continue;
+      }
+      results.push(resultOf(request, byEventId));
     }
-    let head = -1;
-    const events: AppendedEvent[] = request.events.map((event) => {
-      const row = byEventId.get(event.eventId)!;
-      const revision = Number(row.out_revision);
-      head = Math.max(head, revision, row.out_head === null ? -1 : Number(row.out_head));
-      return {
-        eventId: event.eventId,
-        status: row.out_status as AppendedEvent['status'],
-        revision,
-        position: encodeCheckpoint(row.out_tx!, row.out_position!),
-        globalPosition: row.out_position!,
-      };
-    });
-    request.resolve({ streamId: request.streamId, nextExpectedRevision: head, events });
+    if (failed) unit.reject(failed);
+    else unit.resolve(results);
+  }
+}
+
+function resultOf(request: AppendRequest, byEventId: Map<string, AppendBatchRow>): AppendResult {
+  let head = -1;
+  const events: AppendedEvent[] = request.events.map((event) => {
+    const row = byEventId.get(event.eventId)!;
+    const revision = Number(row.out_revision);
+    head = Math.max(head, revision, row.out_head === null ? -1 : Number(row.out_head));
+    return {
+      eventId: event.eventId,
+      status: row.out_status as AppendedEvent['status'],
+      revision,
+      position: encodeCheckpoint(row.out_tx!, row.out_position!),
+      globalPosition: row.out_position!,
+    };
   });
+  return { streamId: request.streamId, nextExpectedRevision: head, events };
 }

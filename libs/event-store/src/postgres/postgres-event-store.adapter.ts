@@ -11,6 +11,7 @@ import type {
   ReadAllResult,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
@@ -63,6 +64,32 @@ export class PostgresEventStore implements EventStore {
       contentDigests: checked.map((e) => contentDigest(streamId, e)),
       recordDigests: checked.map((e) => recordDigest(streamId, e)),
     });
+  }
+
+  readonly atomicMultiStreamAppends = true;
+
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    if (!Array.isArray(appends) || appends.length === 0) {
+      throw new TypeError('appends must be a non-empty array');
+    }
+    const ids = new Set<string>();
+    const requests = appends.map(({ streamId, events, expectedRevision }) => {
+      const checked = validateAppend(streamId, events, expectedRevision);
+      for (const event of checked) {
+        if (ids.has(event.eventId)) {
+          throw new TypeError(`eventId ${event.eventId} appears twice in one append`);
+        }
+        ids.add(event.eventId);
+      }
+      return {
+        streamId,
+        events: checked,
+        expectedRevision,
+        contentDigests: checked.map((e) => contentDigest(streamId, e)),
+        recordDigests: checked.map((e) => recordDigest(streamId, e)),
+      };
+    });
+    return this.writer.appendAtomically(requests);
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -40,6 +40,7 @@ function expectedCode(expected: ExpectedRevision): number {
 export async function appendBatch(
   pool: Pool | PoolClient,
   requests: AppendRequest[],
+  atomic = false,
 ): Promise<AppendBatchRow[]> {
   const streams = [...new Set(requests.map((r) => r.streamId))].sort();
   const streamIndex = new Map(streams.map((s, i) => [s, i + 1]));
@@ -73,7 +74,7 @@ export async function appendBatch(
   }
   const { rows } = await pool.query<AppendBatchRow>(
     `SELECT * FROM touchline.append_batch($1::text[], $2::int[], $3::bigint[], $4::int[], $5::int[],
-       $6::uuid[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::bytea[], $13::bytea[])`,
+       $6::uuid[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::bytea[], $13::bytea[], $14::boolean)`,
     [
       streams,
       reqStream,
@@ -88,6 +89,7 @@ export async function appendBatch(
       occurred,
       contentDigests,
       recordDigests,
+      atomic,
     ],
   );
   return rows;
