@@ -1,0 +1,420 @@
+import type { Checkpoint, JsonObject } from '@touchline/event-store';
+import type { Pool, PoolClient } from 'pg';
+import type { ActivityObserver } from './activity';
+import { errorCode, isDataError } from './errors';
+import { deepFreeze, describe, foldCandidates, selectCandidates, type FoldResult } from './fold';
+import { streamsTableName } from './names';
+import type { AnyProjection, PoisonPolicy } from './projection.definition';
+import { poisonPolicy } from './projection.definition';
+import type { BatchOutcome, SourceBatch, SourceConsumer, SourceRecord } from './source.port';
+import { deleteBuild } from './sql/builds';
+import { lockBuild } from './sql/lockBuild';
+import { lockBuildCheckpoints, lockCheckpoint } from './sql/lockCheckpoint';
+import { readCursor } from './sql/readCursor';
+import { recordDeadLetters } from './sql/recordDeadLetters';
+import { readRegistry } from './sql/registry';
+import { markBuildFailed, recordBuildError } from './sql/setBuildState';
+import { storeCheckpoint } from './sql/storeCheckpoint';
+import { dropStreamsTable, readStreamRevisions, storeStreamRevisions } from './sql/streamRevisions';
+import type { ProjectionStorage } from './storage/projection-storage.port';
+import { commit, inTransaction, rollback } from './tx';
+
+export interface BuildRef {
+  name: string;
+  generation: number;
+  version: number;
+  table: string;
+  /** A live build feeds queries; a building one is a rebuild that switches in when caught up. */
+  role: 'live' | 'building';
+}
+
+export interface RunnerContext {
+  pool: Pool;
+  definition: AnyProjection;
+  storage: ProjectionStorage;
+  compare: (a: Checkpoint | null, b: Checkpoint | null) => number;
+  observe: ActivityObserver;
+  /** A transaction of this runner committed (wakes read-your-writes waiters). */
+  committed: () => void;
+  /** The runner halted (stopped, failed, retired or switched): the engine reconciles. */
+  halted: () => void;
+  switchLockTimeoutMs: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+}
+
+type Attempt =
+  | { kind: 'halt' }
+  | { kind: 'resync'; expected: string | null; actual: string | null }
+  | {
+      kind: 'committed';
+      cursor: string | null;
+      folded: FoldResult;
+      complete: boolean;
+      switched: boolean;
+    };
+
+/**
+ * Applies a source's batches to one build. Each batch is one transaction:
+ *   lock build (share) → lock partition checkpoint and compare with the cursor the batch continues
+ *   from → skip events at or below their stream's applied revision → load and lock the rows →
+ *   fold → write rows, stream revisions, dead letters, checkpoint → (rebuild) switch if caught up.
+ * A failed compare rolls back before anything is written. Transient failures are retried with
+ * backoff; a data error halves the batch until it finds the event the database refuses: poison.
+ */
+export class BuildRunner implements SourceConsumer {
+  private readonly expected = new Map<string, string | null>();
+  private isHalted = false;
+  private wakeHalt: () => void = () => undefined;
+  private readonly haltSignal = new Promise<void>((resolve) => (this.wakeHalt = resolve));
+  private switchTimer: NodeJS.Timeout | undefined;
+  /** The generation this build replaced, for the 'switched' report. */
+  private switchedFrom = 0;
+
+  constructor(
+    readonly build: BuildRef,
+    private readonly ctx: RunnerContext,
+  ) {}
+
+  get halted(): boolean {
+    return this.isHalted;
+  }
+
+  /** No further batch is applied; one in flight finishes its transaction. */
+  halt(): void {
+    if (this.isHalted) return;
+    this.isHalted = true;
+    this.wakeHalt();
+    clearTimeout(this.switchTimer);
+    this.ctx.halted();
+  }
+
+  async cursorOf(partition: string): Promise<string | null> {
+    const cursor = await readCursor(
+      this.ctx.pool,
+      this.build.name,
+      this.build.generation,
+      partition,
+    );
+    this.expected.set(partition, cursor);
+    return cursor;
+  }
+
+  reportSourceError(error: unknown): void {
+    this.ctx.observe({
+      type: 'error',
+      projection: this.build.name,
+      generation: this.build.generation,
+      phase: 'source',
+      error,
+    });
+  }
+
+  async apply(batch: SourceBatch): Promise<BatchOutcome> {
+    if (this.isHalted) return 'halt';
+    if (batch.records.length === 0) return 'applied';
+    if (!this.expected.has(batch.partition)) return 'resync';
+    const outcome = await this.applyRecords(batch.partition, batch.records);
+    if (outcome.complete && batch.commit) {
+      try {
+        await batch.commit();
+      } catch (error) {
+        this.ctx.observe({
+          type: 'error',
+          projection: this.build.name,
+          generation: this.build.generation,
+          phase: 'source-commit',
+          error,
+        });
+      }
+    }
+    if (outcome.outcome === 'halt') this.halt();
+    return outcome.outcome;
+  }
+
+  /**
+   * Attempts the switch outside a batch: when the rebuild starts (an empty log brings no batch),
+   * and after a switch that could not take its locks in time.
+   */
+  async trySwitch(): Promise<boolean> {
+    if (this.isHalted || this.build.role !== 'building') return false;
+    let switched: boolean;
+    try {
+      switched = await inTransaction(this.ctx.pool, async (client) => {
+        const build = await lockBuild(client, this.build.name, this.build.generation);
+        if (!build || build.state !== 'running') return rollback(false);
+        return commit(await this.switchIfCaughtUp(client, build.target_position));
+      });
+    } catch (error) {
+      this.ctx.observe({
+        type: 'error',
+        projection: this.build.name,
+        generation: this.build.generation,
+        phase: 'switch',
+        error,
+      });
+      this.scheduleSwitch();
+      return false;
+    }
+    if (switched) {
+      this.ctx.committed();
+      this.observeSwitch();
+      this.halt();
+    }
+    return switched;
+  }
+
+  private async applyRecords(
+    partition: string,
+    records: readonly SourceRecord[],
+  ): Promise<{ outcome: BatchOutcome; complete: boolean }> {
+    let backoff = 0;
+    let forced = new Map<number, string>();
+    let policy = poisonPolicy(this.ctx.definition);
+    for (;;) {
+      if (this.isHalted) return { outcome: 'halt', complete: false };
+      let attempt: Attempt;
+      const started = Date.now();
+      try {
+        attempt = await this.applyOnce(partition, records, forced, policy);
+      } catch (error) {
+        if (isDataError(error)) {
+          if (records.length > 1) return this.applySplit(partition, records);
+          if (forced.size === 0) {
+            forced = new Map([[0, describe(error)]]);
+          } else if (policy === 'dead-letter') {
+            // Even recording the dead letter was refused: stopping is all that is left.
+            policy = 'stop';
+          } else {
+            await this.backoff((backoff = nextBackoff(backoff, this.ctx)), error);
+          }
+          continue;
+        }
+        await this.backoff((backoff = nextBackoff(backoff, this.ctx)), error);
+        continue;
+      }
+      return this.settle(partition, records, attempt, Date.now() - started);
+    }
+  }
+
+  /** Halves a batch the database refused until the refused event stands alone: about 2·log2(n) transactions. */
+  private async applySplit(
+    partition: string,
+    records: readonly SourceRecord[],
+  ): Promise<{ outcome: BatchOutcome; complete: boolean }> {
+    const middle = Math.ceil(records.length / 2);
+    for (const part of [records.slice(0, middle), records.slice(middle)]) {
+      const result = await this.applyRecords(partition, part);
+      if (result.outcome !== 'applied' || !result.complete) return result;
+    }
+    return { outcome: 'applied', complete: true };
+  }
+
+  private settle(
+    partition: string,
+    records: readonly SourceRecord[],
+    attempt: Attempt,
+    durationMs: number,
+  ): { outcome: BatchOutcome; complete: boolean } {
+    const { name, generation } = this.build;
+    if (attempt.kind === 'halt') return { outcome: 'halt', complete: false };
+    if (attempt.kind === 'resync') {
+      this.expected.delete(partition);
+      this.ctx.observe({
+        type: 'checkpoint-conflict',
+        projection: name,
+        generation,
+        partition,
+        expected: attempt.expected,
+        actual: attempt.actual,
+      });
+      return { outcome: 'resync', complete: false };
+    }
+    this.expected.set(partition, attempt.cursor);
+    this.ctx.committed();
+    const { folded } = attempt;
+    const policy = folded.stop ? 'stop' : 'dead-letter';
+    for (const { event, reason } of folded.stop ? [folded.stop] : folded.deadLetters) {
+      this.ctx.observe({
+        type: 'poison',
+        projection: name,
+        generation,
+        policy,
+        eventId: event.eventId,
+        streamId: event.streamId,
+        revision: event.revision,
+        reason,
+      });
+    }
+    this.ctx.observe({
+      type: 'batch-committed',
+      projection: name,
+      generation,
+      partition,
+      events: records.length,
+      applied: folded.applied,
+      deadLettered: folded.deadLetters.length,
+      durationMs,
+    });
+    if (attempt.switched) this.observeSwitch();
+    return {
+      outcome: folded.stop || attempt.switched ? 'halt' : 'applied',
+      complete: attempt.complete,
+    };
+  }
+
+  private async applyOnce(
+    partition: string,
+    records: readonly SourceRecord[],
+    forced: ReadonlyMap<number, string>,
+    policy: PoisonPolicy,
+  ): Promise<Attempt> {
+    const { name, generation, version, table } = this.build;
+    const { definition, storage, compare } = this.ctx;
+    const expected = this.expected.get(partition) ?? null;
+    return inTransaction<Attempt>(this.ctx.pool, async (client) => {
+      const build = await lockBuild(client, name, generation);
+      if (!build || build.state !== 'running') return rollback({ kind: 'halt' });
+      const checkpoint = await lockCheckpoint(client, name, generation, partition);
+      if (checkpoint.source_cursor !== expected) {
+        return rollback({ kind: 'resync', expected, actual: checkpoint.source_cursor });
+      }
+
+      const handles = new Set(definition.handles);
+      const streamIds = [
+        ...new Set(records.filter((r) => handles.has(r.event.type)).map((r) => r.event.streamId)),
+      ];
+      const revisions = await readStreamRevisions(client, streamsTableName(table), streamIds);
+      const candidates = selectCandidates(definition, records, revisions);
+      const keys = [...new Set(candidates.flatMap((c) => c.keys))];
+      const stored = await storage.loadRows(client, table, keys);
+      const rows = new Map<string, JsonObject | null>(
+        keys.map((k) => [k, deepFreeze(stored.get(k) ?? null)]),
+      );
+      const folded = foldCandidates(definition, policy, candidates, rows, forced);
+
+      await storage.saveRows(client, table, folded.writes, new Set(stored.keys()));
+      await storeStreamRevisions(client, streamsTableName(table), folded.revisions);
+      await recordDeadLetters(client, { name, version, generation }, folded.deadLetters);
+      const end = folded.stop ? folded.stop.index : records.length;
+      let cursor = expected;
+      if (end > 0) {
+        const last = records[end - 1]!;
+        const position =
+          compare(last.event.position, checkpoint.applied_position) > 0
+            ? last.event.position
+            : checkpoint.applied_position!;
+        cursor = last.cursor;
+        await storeCheckpoint(client, name, generation, partition, {
+          cursor,
+          position,
+          lastRecordedAt: last.event.recordedAt,
+        });
+      }
+      if (folded.stop)
+        await markBuildFailed(client, name, generation, folded.stop.reason, folded.stop.event);
+      const switched =
+        this.build.role === 'building' &&
+        !folded.stop &&
+        (await this.switchIfCaughtUp(client, build.target_position));
+      return commit({ kind: 'committed', cursor, folded, complete: !folded.stop, switched });
+    });
+  }
+
+  /**
+   * The switch, inside the transaction that just moved the rebuild's checkpoint. It happens when the
+   * rebuild has reached the log head of its start and every position the live build has applied:
+   * then the view is re-pointed, the registry names the new generation, and the old build's row
+   * and tables are dropped, all at once for every reader. A savepoint keeps the batch when the
+   * locks are not granted in time (a long query on the view): the switch is retried shortly.
+   */
+  private async switchIfCaughtUp(client: PoolClient, target: string | null): Promise<boolean> {
+    const { name, generation, table } = this.build;
+    const { compare, storage } = this.ctx;
+    const own = await lockBuildCheckpoints(client, name, generation);
+    const reached = own.reduce<string | null>(
+      (min, c, i) => (i === 0 || compare(c.applied_position, min) < 0 ? c.applied_position : min),
+      null,
+    );
+    if (compare(reached, target) < 0) return false;
+
+    await client.query('SAVEPOINT switch_live');
+    try {
+      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [
+        `${this.ctx.switchLockTimeoutMs}ms`,
+      ]);
+      const registry = await readRegistry(client, name, true);
+      if (!registry || registry.live_generation === generation) {
+        await client.query('ROLLBACK TO SAVEPOINT switch_live');
+        return false;
+      }
+      const live = registry.live_generation;
+      const { rows: liveBuild } = await client.query<{ table_name: string }>(
+        `SELECT table_name FROM projections.builds WHERE name = $1 AND generation = $2 FOR UPDATE`,
+        [name, live],
+      );
+      const liveCheckpoints = await lockBuildCheckpoints(client, name, live);
+      if (liveCheckpoints.some((c) => compare(reached, c.applied_position) < 0)) {
+        await client.query('ROLLBACK TO SAVEPOINT switch_live');
+        return false;
+      }
+      await storage.publish(client, name, table);
+      await client.query(
+        `UPDATE projections.registry SET live_generation = $2, switched_at = now() WHERE name = $1`,
+        [name, generation],
+      );
+      await deleteBuild(client, name, live);
+      const oldTable = liveBuild[0]?.table_name;
+      if (oldTable) {
+        // Every storage kind keeps one table per build, so the new build's storage can drop the old one.
+        await storage.drop(client, oldTable);
+        await dropStreamsTable(client, streamsTableName(oldTable));
+      }
+      await client.query(`SELECT set_config('lock_timeout', '0', true)`);
+      await client.query('RELEASE SAVEPOINT switch_live');
+      this.switchedFrom = live;
+      return true;
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT switch_live');
+      this.ctx.observe({
+        type: 'error',
+        projection: name,
+        generation,
+        phase: errorCode(error) === '55P03' ? 'switch-lock-timeout' : 'switch',
+        error,
+      });
+      this.scheduleSwitch();
+      return false;
+    }
+  }
+
+  private observeSwitch(): void {
+    this.ctx.observe({
+      type: 'switched',
+      projection: this.build.name,
+      version: this.build.version,
+      from: this.switchedFrom,
+      to: this.build.generation,
+    });
+  }
+
+  private scheduleSwitch(): void {
+    if (this.isHalted) return;
+    clearTimeout(this.switchTimer);
+    this.switchTimer = setTimeout(() => void this.trySwitch(), this.ctx.retryMaxMs).unref();
+  }
+
+  private async backoff(ms: number, error: unknown): Promise<void> {
+    const { name, generation } = this.build;
+    this.ctx.observe({ type: 'error', projection: name, generation, phase: 'apply', error });
+    await recordBuildError(this.ctx.pool, name, generation, describe(error)).catch(() => undefined);
+    await Promise.race([new Promise<void>((r) => setTimeout(r, ms).unref()), this.haltSignal]);
+  }
+}
+
+function nextBackoff(
+  previous: number,
+  ctx: Pick<RunnerContext, 'retryMinMs' | 'retryMaxMs'>,
+): number {
+  return Math.min(previous === 0 ? ctx.retryMinMs : previous * 2, ctx.retryMaxMs);
+}

@@ -1,0 +1,58 @@
+import type { RecordedEvent } from '@touchline/event-store';
+
+/**
+ * Where a projection's events come from. Two implementations are planned:
+ *   - the in-process feed (sources/in-process.source.ts): one partition, `$all`, over
+ *     `store.subscribeToAll`; the cursor is the store's checkpoint;
+ *   - a Kafka consumer group on touchline.journey.v1: one partition per assigned topic partition,
+ *     the cursor is the partition's offset, `commit` commits it to the group after the database did.
+ *
+ * The engine keeps, per build and partition, the cursor of the last record it applied, in the same
+ * transaction as the rows. A source asks for it (cursorOf) when it starts or is assigned a
+ * partition and delivers the records that follow it, in order.
+ */
+export interface ProjectionSource {
+  open(consumer: SourceConsumer): SourceHandle;
+}
+
+export interface SourceRecord {
+  event: RecordedEvent;
+  /** Where this source continues after the record (in-process: event.position; Kafka: offset). */
+  cursor: string;
+}
+
+export interface SourceBatch {
+  /** '$all' for the in-process feed; e.g. 'touchline.journey.v1:3' for Kafka. */
+  partition: string;
+  /** In order; per stream in revision order. Never empty. */
+  records: SourceRecord[];
+  /** Called after the batch's transaction committed (Kafka: commit the offsets). Failures are reported, not retried: the database is the record. */
+  commit?: () => Promise<void>;
+}
+
+/**
+ * - applied: committed (possibly with every record skipped as already applied); continue.
+ * - resync: the stored cursor is not the one this batch continues from (another runner moved it,
+ *   or the source never asked): nothing was written; ask cursorOf again and redeliver from there.
+ * - halt: the build is stopped, failed, retired or being closed: nothing more for this consumer.
+ */
+export type BatchOutcome = 'applied' | 'resync' | 'halt';
+
+export interface SourceConsumer {
+  /** The cursor stored for this partition, null when nothing was applied from it yet. */
+  cursorOf(partition: string): Promise<string | null>;
+  /** Resolves after the batch is committed (or known to be a no-op). */
+  apply(batch: SourceBatch): Promise<BatchOutcome>;
+  /** For errors of the source itself (reads, connections); the source retries on its own. */
+  reportSourceError(error: unknown): void;
+}
+
+export interface SourceHandle {
+  /** Stops after the batch in hand; resolves when stopped. */
+  stop(): Promise<void>;
+  /** Settles when the source ends: on stop(), or on 'halt'. */
+  readonly done: Promise<void>;
+}
+
+/** Partition name of sources that read the store's global log directly. */
+export const ALL_PARTITION = '$all';

@@ -1,0 +1,36 @@
+import type { JsonObject } from '@touchline/event-store';
+import type { PoolClient } from 'pg';
+import type { RowWrite } from '../fold';
+
+/**
+ * How one kind of projection table stores rows. The engine owns transactions, checkpoints and
+ * stream revisions; a storage only knows its table. Every method runs on the client of the
+ * engine's transaction and must not use any other connection.
+ *
+ * The generic jsonb storage is the only one today; typed read models (real columns for analysts'
+ * SQL) add another implementation of this port, selected by the definition's `table.kind`.
+ */
+export interface ProjectionStorage {
+  /** Creates the rows table of one build (empty). */
+  create(client: PoolClient, table: string): Promise<void>;
+  /** Points the read view `projections.<view>` at a build's table. Runs inside the switch transaction. */
+  publish(client: PoolClient, view: string, table: string): Promise<void>;
+  drop(client: PoolClient, table: string): Promise<void>;
+  /** The stored rows among `keys`, locked for the rest of the transaction. */
+  loadRows(
+    client: PoolClient,
+    table: string,
+    keys: readonly string[],
+  ): Promise<Map<string, JsonObject>>;
+  /**
+   * Writes the rows a batch changed. `existed` are the keys loadRows found. A key that was absent
+   * at load but is present now was inserted by a concurrent transaction: throw RowConflictError so
+   * that the batch is rolled back and retried on fresh rows.
+   */
+  saveRows(
+    client: PoolClient,
+    table: string,
+    writes: ReadonlyMap<string, RowWrite>,
+    existed: ReadonlySet<string>,
+  ): Promise<void>;
+}
