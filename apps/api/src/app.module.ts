@@ -4,6 +4,7 @@ import { ConfigModule, type TouchlineConfig } from '@touchline/config';
 import { DatabaseModule } from '@touchline/database';
 import { EventStoreModule } from '@touchline/event-store';
 import { HealthModule } from '@touchline/health';
+import { IngestModule } from '@touchline/ingest';
 import { LoggerModule } from 'nestjs-pino';
 
 /** The API process: wiring only. What it serves lives in libs/. */
@@ -26,6 +27,7 @@ export class AppModule {
         DatabaseModule,
         EventStoreModule,
         HealthModule,
+        IngestModule,
       ],
     };
   }
