@@ -1,6 +1,8 @@
 import { Global, Inject, Injectable, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
 import { DATABASE, type Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore } from './event-store.port';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter';
 import { PostgresEventStore } from './postgres/postgres-event-store.adapter';
 
 @Injectable()
@@ -12,22 +14,24 @@ class EventStoreCloser implements OnModuleDestroy {
 }
 
 /**
- * Binds the EVENT_STORE port to the PostgreSQL adapter on the process's database, after applying
- * the store's migrations. (The EventStoreDB profile binds its adapter here too.)
+ * Binds the EVENT_STORE port: EventStoreDB when EVENTSTORE_URL is configured, else PostgreSQL on
+ * the process's database (after applying the store's migrations). Same code above it either way.
  */
 @Global()
 @Module({
   providers: [
     {
       provide: EVENT_STORE,
-      inject: [DATABASE],
-      useFactory: async (db: Database): Promise<EventStore> => {
+      inject: [TOUCHLINE_CONFIG, DATABASE],
+      useFactory: async (config: TouchlineConfig, db: Database): Promise<EventStore> => {
         const logger = new Logger('EventStore');
+        const onSubscriptionReadError = (error: unknown) =>
+          logger.warn(`Reading the global log failed, retrying: ${(error as Error).message}`);
+        if (config.eventstoreUrl) {
+          return new EventStoreDbEventStore(config.eventstoreUrl, { onSubscriptionReadError });
+        }
         await PostgresEventStore.migrate(db.pool);
-        return new PostgresEventStore(db.pool, {
-          onSubscriptionReadError: (error) =>
-            logger.warn(`Reading the global log failed, retrying: ${(error as Error).message}`),
-        });
+        return new PostgresEventStore(db.pool, { onSubscriptionReadError });
       },
     },
     EventStoreCloser,
