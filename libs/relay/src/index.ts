@@ -1,0 +1,11 @@
+export { Relay } from './relay';
+export type { RelayOptions } from './relay';
+export type { RelayStatus, RelayRole, RelayError } from './relay-status';
+export type { RelayLogger } from './logger';
+export type { BackoffOptions } from './timing';
+export type { Backlog } from './sql/countBacklog';
+export { countBacklog } from './sql/countBacklog';
+export { LeadershipLostError, RelayStoppedError } from './errors';
+export { relayMigrations, RELAY_MIGRATION_SCOPE } from './migrations';
+export { RelayModule, RELAY } from './relay.module';
+export type { RelayModuleOptions } from './relay.module';
