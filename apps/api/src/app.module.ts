@@ -5,6 +5,9 @@ import { DatabaseModule } from '@touchline/database';
 import { EventStoreModule } from '@touchline/event-store';
 import { HealthModule } from '@touchline/health';
 import { IngestModule } from '@touchline/ingest';
+import { OpsModule } from '@touchline/ops';
+import { ReadModelsModule } from '@touchline/read-models';
+import { RelayModule } from '@touchline/relay';
 import { LoggerModule } from 'nestjs-pino';
 
 /** The API process: wiring only. What it serves lives in libs/. */
@@ -28,6 +31,10 @@ export class AppModule {
         EventStoreModule,
         HealthModule,
         IngestModule,
+        OpsModule,
+        ReadModelsModule,
+        // The kafka profile: the one relay (leader by advisory lock) publishes the log to Kafka.
+        ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
       ],
     };
   }

@@ -11,7 +11,41 @@ describe('loadConfig', () => {
       eventstoreUrl: undefined,
       logLevel: 'info',
       apiKeys: [],
+      tierThresholds: { vipSpend: 5000, keySpend: 1000 },
+      minPositionWaitMs: 2000,
+      segmentMapping: undefined,
     });
+  });
+
+  it('reads the tier thresholds and the read-your-writes wait', () => {
+    expect(
+      loadConfig({
+        TOUCHLINE_TIER_VIP_SPEND: '2500.50',
+        TOUCHLINE_TIER_KEY_SPEND: '0',
+        TOUCHLINE_MIN_POSITION_WAIT_MS: '500',
+      }),
+    ).toMatchObject({ tierThresholds: { vipSpend: 2500.5, keySpend: 0 }, minPositionWaitMs: 500 });
+  });
+
+  it('refuses negative or inverted tier thresholds and an unbounded wait, naming each variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        TOUCHLINE_TIER_VIP_SPEND: '-1',
+        TOUCHLINE_TIER_KEY_SPEND: 'lots',
+        TOUCHLINE_MIN_POSITION_WAIT_MS: '600000',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems).toEqual([
+      expect.stringMatching(/^TOUCHLINE_TIER_VIP_SPEND must be a non-negative amount/),
+      expect.stringMatching(/^TOUCHLINE_TIER_KEY_SPEND must be a non-negative amount/),
+      expect.stringMatching(/^TOUCHLINE_MIN_POSITION_WAIT_MS must be an integer from 0 to 60000/),
+    ]);
+    expect(() =>
+      loadConfig({ TOUCHLINE_TIER_VIP_SPEND: '100', TOUCHLINE_TIER_KEY_SPEND: '200' }),
+    ).toThrow(/TOUCHLINE_TIER_KEY_SPEND \(200\) must not exceed TOUCHLINE_TIER_VIP_SPEND \(100\)/);
   });
 
   it('derives the profile from what is configured', () => {

@@ -1,4 +1,5 @@
 import { parseApiKeys, type ApiKeyConfig } from './api-keys';
+import { parseSegmentMappingFile, type SegmentMappingConfig } from './segment-mapping';
 
 /**
  * Configuration comes from the environment only, and is validated once at start: every wrong
@@ -20,6 +21,20 @@ export interface TouchlineConfig {
    * profile; the embedded profile generates an admin key when none is configured.
    */
   apiKeys: ApiKeyConfig[];
+  /** Lifetime net spend (purchases − refunds) from which a customer is VIP or key; see docs/read-models.md. */
+  tierThresholds: TierThresholds;
+  /** Longest wait of a query for X-Touchline-Min-Position before it answers 503. */
+  minPositionWaitMs: number;
+  /**
+   * Rules for Segment `track` events from TOUCHLINE_SEGMENT_MAPPING_FILE, on top of (or instead
+   * of) the built-in ones; absent: the built-in rules only.
+   */
+  segmentMapping: SegmentMappingConfig | undefined;
+}
+
+export interface TierThresholds {
+  vipSpend: number;
+  keySpend: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -53,6 +68,19 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
     value('TOUCHLINE_API_KEYS_FILE'),
     problems,
   );
+  const tierThresholds = parseTierThresholds(
+    value('TOUCHLINE_TIER_VIP_SPEND'),
+    value('TOUCHLINE_TIER_KEY_SPEND'),
+    problems,
+  );
+  const minPositionWaitMs = parseMilliseconds(
+    'TOUCHLINE_MIN_POSITION_WAIT_MS',
+    value('TOUCHLINE_MIN_POSITION_WAIT_MS'),
+    2_000,
+    { min: 0, max: 60_000 },
+    problems,
+  );
+  const segmentMapping = parseSegmentMappingFile(value('TOUCHLINE_SEGMENT_MAPPING_FILE'), problems);
   const profile: RuntimeProfile = eventstoreUrl
     ? 'eventstoredb'
     : kafkaBrokers
@@ -68,7 +96,60 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { profile, port, databaseUrl, dataDir, kafkaBrokers, eventstoreUrl, logLevel, apiKeys };
+  return {
+    profile,
+    port,
+    databaseUrl,
+    dataDir,
+    kafkaBrokers,
+    eventstoreUrl,
+    logLevel,
+    apiKeys,
+    tierThresholds,
+    minPositionWaitMs,
+    segmentMapping,
+  };
+}
+
+const AMOUNT = /^\d+(\.\d+)?$/;
+
+function parseTierThresholds(
+  vipRaw: string | undefined,
+  keyRaw: string | undefined,
+  problems: string[],
+): TierThresholds {
+  const amount = (name: string, raw: string | undefined, fallback: number): number => {
+    if (raw === undefined) return fallback;
+    if (!AMOUNT.test(raw)) {
+      problems.push(`${name} must be a non-negative amount in major currency units, got "${raw}"`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const vipSpend = amount('TOUCHLINE_TIER_VIP_SPEND', vipRaw, 5_000);
+  const keySpend = amount('TOUCHLINE_TIER_KEY_SPEND', keyRaw, 1_000);
+  if (keySpend > vipSpend) {
+    problems.push(
+      `TOUCHLINE_TIER_KEY_SPEND (${keySpend}) must not exceed TOUCHLINE_TIER_VIP_SPEND (${vipSpend})`,
+    );
+  }
+  return { vipSpend, keySpend };
+}
+
+function parseMilliseconds(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw) || ms < min || ms > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max} (milliseconds), got "${raw}"`);
+    return fallback;
+  }
+  return ms;
 }
 
 function parsePort(raw: string | undefined, problems: string[]): number {

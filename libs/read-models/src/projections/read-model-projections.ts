@@ -1,0 +1,11 @@
+import type { AnyProjection } from '@touchline/projections';
+import { customerProfileProjection } from './customer-profile.projection';
+import { customerTimelineProjection } from './customer-timeline.projection';
+import { surveyDailyProjection } from './survey-daily.projection';
+
+/** Every projection this library runs on the engine. */
+export const READ_MODEL_PROJECTIONS: readonly AnyProjection[] = [
+  customerProfileProjection,
+  customerTimelineProjection,
+  surveyDailyProjection,
+];
