@@ -22,36 +22,43 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
-/** What "the same content" means for idempotency: everything the producer sent but the id. */
-export function contentDigest(streamId: string, event: EventToAppend): Buffer {
-  return sha256(
-    canonicalJson({
-      streamId,
-      type: event.type,
-      version: event.version ?? 1,
-      data: event.data,
-      metadata: event.metadata ?? {},
-      occurredAt: event.occurredAt ? event.occurredAt.toISOString() : null,
-    }),
-  );
+type DigestInput = Pick<
+  EventToAppend,
+  'eventId' | 'type' | 'version' | 'data' | 'metadata' | 'occurredAt'
+>;
+
+/**
+ * Both digests of an event, canonicalising its data and metadata once (the costly part). The
+ * documents are written out in canonicalJson's key order, so the bytes are exactly those of
+ * canonicalJson({...}) over the same members:
+ * - content: what "the same content" means for idempotency: everything the producer sent but the id;
+ * - record: the event as stored, the input of its link in the stream's hash chain.
+ */
+export function eventDigests(
+  streamId: string,
+  event: DigestInput,
+): { content: Buffer; record: Buffer } {
+  const head = `{"data":${canonicalJson(event.data)}`;
+  const tail =
+    `"metadata":${canonicalJson(event.metadata ?? {})}` +
+    `,"occurredAt":${event.occurredAt ? JSON.stringify(event.occurredAt.toISOString()) : 'null'}` +
+    `,"streamId":${JSON.stringify(streamId)}` +
+    `,"type":${JSON.stringify(event.type)}` +
+    `,"version":${JSON.stringify(event.version ?? 1)}}`;
+  return {
+    content: sha256(`${head},${tail}`),
+    record: sha256(`${head},"eventId":${JSON.stringify(event.eventId)},${tail}`),
+  };
 }
 
-/** The event as stored, the input of its link in the stream's hash chain. */
-export function recordDigest(
-  streamId: string,
-  event: Pick<EventToAppend, 'eventId' | 'type' | 'version' | 'data' | 'metadata' | 'occurredAt'>,
-): Buffer {
-  return sha256(
-    canonicalJson({
-      streamId,
-      eventId: event.eventId,
-      type: event.type,
-      version: event.version ?? 1,
-      data: event.data,
-      metadata: event.metadata ?? {},
-      occurredAt: event.occurredAt ? event.occurredAt.toISOString() : null,
-    }),
-  );
+/** The idempotency digest alone (see eventDigests). */
+export function contentDigest(streamId: string, event: DigestInput): Buffer {
+  return eventDigests(streamId, event).content;
+}
+
+/** The hash-chain input alone (see eventDigests). */
+export function recordDigest(streamId: string, event: DigestInput): Buffer {
+  return eventDigests(streamId, event).record;
 }
 
 /**

@@ -25,6 +25,11 @@ export interface GroupCommitOptions {
   maxBatchEvents?: number;
   /** Transactions under way at once (each holds a pool connection). Default 2. */
   maxInFlight?: number;
+  /**
+   * Below this many queued events a batch is not split across free transaction slots. Splitting
+   * lets Node and PostgreSQL work at once instead of taking turns. Default 100.
+   */
+  minSplitEvents?: number;
   /** Called after each committed batch (wakes in-process subscribers). */
   onCommit?: () => void;
   /** Called with each batch's size in events, for metrics. */
@@ -50,6 +55,7 @@ export class GroupCommitWriter {
   private scheduled = false;
   private readonly maxBatchEvents: number;
   private readonly maxInFlight: number;
+  private readonly minSplitEvents: number;
 
   constructor(
     private readonly pool: Pool,
@@ -57,6 +63,7 @@ export class GroupCommitWriter {
   ) {
     this.maxBatchEvents = options.maxBatchEvents ?? 5_000;
     this.maxInFlight = options.maxInFlight ?? 2;
+    this.minSplitEvents = options.minSplitEvents ?? 100;
   }
 
   async append(request: AppendRequest): Promise<AppendResult> {
@@ -106,6 +113,12 @@ export class GroupCommitWriter {
   private take(): PendingUnit[] {
     const first = this.queue[0]!;
     if (first.atomic) return this.queue.splice(0, 1);
+    const freeSlots = Math.max(1, this.maxInFlight - this.inFlight);
+    const queued = this.queue.reduce((n, unit) => n + unit.requests[0]!.events.length, 0);
+    const limit = Math.min(
+      this.maxBatchEvents,
+      Math.max(this.minSplitEvents, Math.ceil(queued / freeSlots)),
+    );
     const batch: PendingUnit[] = [];
     const ids = new Set<string>();
     let events = 0;
@@ -113,7 +126,7 @@ export class GroupCommitWriter {
       const unit = this.queue[i]!;
       if (unit.atomic) break;
       const size = unit.requests[0]!.events.length;
-      if (batch.length > 0 && events + size > this.maxBatchEvents) break;
+      if (batch.length > 0 && events + size > limit) break;
       if (unit.requests[0]!.events.some((e) => ids.has(e.eventId))) {
         i++;
         continue;

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { runMigrations } from '@touchline/database';
-import { contentDigest, recordDigest } from '../canonical';
+import { eventDigests } from '../canonical';
 import type {
   AppendResult,
   BatchHandler,
@@ -19,6 +19,7 @@ import { pollingSubscription } from '../subscription';
 import { validateAppend } from '../validate-append';
 import { compareCursors, decodeCheckpoint } from './checkpoint';
 import { GroupCommitWriter, type GroupCommitOptions } from './group-commit';
+import type { AppendRequest } from './sql/appendBatch';
 import { EVENT_STORE_MIGRATION_SCOPE, eventStoreMigrations } from './migrations';
 import { readAll } from './sql/readAll';
 import { readStream } from './sql/readStream';
@@ -56,14 +57,9 @@ export class PostgresEventStore implements EventStore {
     events: EventToAppend[],
     expectedRevision: ExpectedRevision,
   ): Promise<AppendResult> {
-    const checked = validateAppend(streamId, events, expectedRevision);
-    return this.writer.append({
-      streamId,
-      events: checked,
-      expectedRevision,
-      contentDigests: checked.map((e) => contentDigest(streamId, e)),
-      recordDigests: checked.map((e) => recordDigest(streamId, e)),
-    });
+    return this.writer.append(
+      request(streamId, validateAppend(streamId, events, expectedRevision), expectedRevision),
+    );
   }
 
   readonly atomicMultiStreamAppends = true;
@@ -81,13 +77,7 @@ export class PostgresEventStore implements EventStore {
         }
         ids.add(event.eventId);
       }
-      return {
-        streamId,
-        events: checked,
-        expectedRevision,
-        contentDigests: checked.map((e) => contentDigest(streamId, e)),
-        recordDigests: checked.map((e) => recordDigest(streamId, e)),
-      };
+      return request(streamId, checked, expectedRevision);
     });
     return this.writer.appendAtomically(requests);
   }
@@ -136,6 +126,21 @@ export class PostgresEventStore implements EventStore {
     this.wake = signal();
     current.fire();
   }
+}
+
+function request(
+  streamId: string,
+  events: EventToAppend[],
+  expectedRevision: ExpectedRevision,
+): AppendRequest {
+  const digests = events.map((e) => eventDigests(streamId, e));
+  return {
+    streamId,
+    events,
+    expectedRevision,
+    contentDigests: digests.map((d) => d.content),
+    recordDigests: digests.map((d) => d.record),
+  };
 }
 
 /** A promise shared by every idle subscriber, fired (and replaced) on each local commit. */
