@@ -56,6 +56,13 @@ function journey(source: string): CloudEvent[] {
   });
 }
 
+/*
+ * librdkafka's mock coordinator (2.0.2) sometimes never settles a two-member rebalance when the
+ * machine is loaded by parallel suites (seen twice in full CI runs; the file alone passes every
+ * time). That is the mock, not touchline: one retry, with the first failure logged.
+ */
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 const availability = kafkaAvailability();
 const mockOnly = (name: string, fn: jest.ProvidesCallback): void =>
   availability.available && availability.kind === 'mock'
@@ -196,7 +203,7 @@ describeWithKafka('Kafka: CloudEvents through touchline.journey.v1', () => {
         return settled && union.size === partitionCount ? true : undefined;
       },
       // The mock holds each rebalance phase for a fixed time, longer on a loaded machine.
-      { what: 'the group to rebalance over both members', timeoutMs: 90_000 },
+      { what: 'the group to rebalance over both members', timeoutMs: 60_000 },
     );
 
     const p = await producer();
