@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig } from '@touchline/config';
+import { jsonBodyParser } from '@touchline/ingest';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 
@@ -16,7 +17,13 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  // Nest's default parsers stop at 100 kB, pass invalid UTF-8 through as U+FFFD and answer their
+  // failures tersely; jsonBodyParser allows 1 MB, refuses non-UTF-8 and explains (413, 400, 415).
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.use(jsonBodyParser());
   const logger = app.get(Logger);
   app.useLogger(logger);
   const openapi = new DocumentBuilder()

@@ -1,0 +1,186 @@
+import type { Consumer, ConsumerConfig, EachBatchPayload, Producer } from 'kafkajs';
+import { EventStoreUnavailableError } from '@touchline/event-store';
+import {
+  createKafka,
+  createProducer,
+  TOPICS,
+  type CreateKafkaOptions,
+  type KafkaLogger,
+} from '@touchline/kafka';
+import {
+  processInboundBatch,
+  type InboundBatchResult,
+  type RecordTouchpoints,
+} from './inbound-batch.processor';
+
+export const INBOUND_GROUP_ID = 'touchline-ingest';
+
+export interface InboundConsumerOptions {
+  brokers: string[];
+  /** Sends the record command; must resolve only once the touchpoints are durable. */
+  record: RecordTouchpoints;
+  /** Default touchline-ingest. */
+  groupId?: string;
+  /** Default touchline.inbound.v1. */
+  topic?: string;
+  /** Default touchline.inbound.v1.dlq. */
+  deadLetterTopic?: string;
+  clientId?: string;
+  logger?: KafkaLogger;
+  /** Most touchpoints per record command. Default 500. */
+  maxChunk?: number;
+  /** Partitions processed at once, each in its own order. Default 4. */
+  partitionsConsumedConcurrently?: number;
+  /** kafkajs consumer settings (session timeout, fetch sizes…); groupId is set above. */
+  consumer?: Omit<ConsumerConfig, 'groupId'>;
+  /** Connection settings for the Kafka client (timeouts, retries). */
+  kafka?: Pick<CreateKafkaOptions, 'retry' | 'requestTimeout' | 'connectionTimeout'>;
+  /** Wait before a partition is read again after a failed append: doubles up to maxMs. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  /** Called after each batch, for metrics and tests. */
+  onBatch?: (
+    batch: { topic: string; partition: number; messages: number },
+    result: InboundBatchResult,
+  ) => void;
+}
+
+const DEFAULT_BACKOFF = { initialMs: 200, maxMs: 30_000 };
+
+/**
+ * The inbound consumer group on kafkajs. Offsets are resolved by processInboundBatch only once a
+ * message is durable (appended, or dead-lettered with acks -1); kafkajs commits what is resolved.
+ * When the store (or the dead-letter write) fails, the partition is paused with exponential
+ * backoff and read again from its first unsettled message: nothing is dead-lettered because the
+ * store was down, and nothing unsettled is committed.
+ */
+export class InboundConsumer {
+  private readonly topic: string;
+  private readonly deadLetterTopic: string;
+  private readonly groupId: string;
+  private readonly backoff: { initialMs: number; maxMs: number };
+  private readonly failures = new Map<number, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+
+  constructor(private readonly options: InboundConsumerOptions) {
+    this.topic = options.topic ?? TOPICS.inbound;
+    this.deadLetterTopic = options.deadLetterTopic ?? TOPICS.inboundDeadLetter;
+    this.groupId = options.groupId ?? INBOUND_GROUP_ID;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+  }
+
+  get description(): { topic: string; deadLetterTopic: string; groupId: string } {
+    return { topic: this.topic, deadLetterTopic: this.deadLetterTopic, groupId: this.groupId };
+  }
+
+  /** Connects, joins the group and starts consuming; the group join completes in the background. */
+  async start(): Promise<void> {
+    if (this.consumer) throw new Error('The inbound consumer is already started');
+    const { options } = this;
+    const kafka = createKafka({
+      brokers: options.brokers,
+      clientId: options.clientId ?? this.groupId,
+      logger: options.logger,
+      // kafkajs reports every join, pause and resume at info; warnings and errors are the signal.
+      logLevel: 'warn',
+      ...options.kafka,
+    });
+    // Not idempotent: Kafka's idempotence needs the cluster controller (the test mock has none),
+    // and a dead-letter topic read by people can take a rare retry duplicate.
+    this.producer = createProducer(kafka, { idempotent: false });
+    this.consumer = kafka.consumer({ ...options.consumer, groupId: this.groupId });
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      options.logger?.error(`Kafka inbound consumer crashed: ${payload.error.message}`, {
+        restart: payload.restart,
+      });
+    });
+    try {
+      await this.producer.connect();
+      await this.consumer.connect();
+      // From the beginning: a new group must not skip what was produced before it first joined.
+      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await this.consumer.run({
+        autoCommit: true,
+        // Commits inside a long batch too; a commit only ever covers resolved (durable) offsets.
+        autoCommitInterval: 1_000,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
+        eachBatch: (payload) => this.eachBatch(payload),
+      });
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Finishes the chunk in hand, commits what is settled, leaves the group. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const { consumer, producer } = this;
+    this.consumer = undefined;
+    this.producer = undefined;
+    try {
+      await consumer?.disconnect();
+    } finally {
+      await producer?.disconnect();
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const producer = this.producer;
+    if (!producer) return;
+    const result = await processInboundBatch(
+      batch,
+      {
+        record: this.options.record,
+        deadLetter: async (messages) => {
+          await producer.send({ topic: this.deadLetterTopic, acks: -1, messages });
+        },
+        resolveOffset: (offset) => payload.resolveOffset(offset),
+        commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
+        heartbeat: () => payload.heartbeat(),
+        isActive: () => payload.isRunning() && !payload.isStale(),
+      },
+      { maxChunk: this.options.maxChunk ?? 500 },
+    );
+    this.options.onBatch?.(
+      { topic: batch.topic, partition: batch.partition, messages: batch.messages.length },
+      result,
+    );
+    if (result.status === 'retry') this.retryLater(payload, result.error);
+    else if (result.status === 'done') this.failures.delete(batch.partition);
+  }
+
+  private retryLater(payload: EachBatchPayload, error: unknown): void {
+    const { partition } = payload.batch;
+    const attempt = (this.failures.get(partition) ?? 0) + 1;
+    this.failures.set(partition, attempt);
+    const ceiling = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (attempt - 1));
+    // Jitter, so that partitions (and members) that failed together do not retry in lockstep.
+    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const text = error instanceof Error ? error.message : String(error);
+    const fields = { topic: payload.batch.topic, partition, attempt, retryInMs: delay };
+    if (error instanceof EventStoreUnavailableError) {
+      this.options.logger?.warn(`Event store unavailable, partition paused: ${text}`, fields);
+    } else {
+      // Not a known transient failure: still retried (dead-lettering a valid touchpoint would
+      // lose it), but loudly, since only a fix will end it.
+      this.options.logger?.error(
+        `Recording inbound touchpoints failed, partition paused: ${text}`,
+        {
+          ...fields,
+          stack: error instanceof Error ? error.stack : undefined,
+        },
+      );
+    }
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      resume();
+    }, delay);
+    this.timers.add(timer);
+  }
+}
