@@ -7,6 +7,7 @@ import { loadConfig } from '@touchline/config';
 import { DATABASE, openDatabase, type Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@touchline/event-store';
 import { jsonBodyParser } from '@touchline/ingest';
+import { ProjectionEngine } from '@touchline/projections';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { touchpointExample } from '@touchline/touchpoints';
 import request from 'supertest';
@@ -455,6 +456,24 @@ describe('native HTTP ingestion API', () => {
   });
 });
 
+/**
+ * Waits until the in-process projections have applied `position`, so that the outage finds them
+ * idle. A projection caught inside its transaction by a dropped connection currently crashes the
+ * process: libs/projections/src/tx.ts checks a client out of the pool without an 'error'
+ * listener, so pg's "Connection terminated unexpectedly" is an unhandled 'error' event. That is
+ * the projection engine's bug, not what this test is about.
+ */
+async function projectionsCaughtUp(app: INestApplication, position: string): Promise<void> {
+  let engine: ProjectionEngine;
+  try {
+    engine = app.get(ProjectionEngine, { strict: false });
+  } catch {
+    return; // no projections in this process
+  }
+  const names = (await engine.status()).map((status) => status.name);
+  if (names.length > 0) await engine.waitForPosition(names, position, 10_000);
+}
+
 describe('native HTTP ingestion API when the event store is unavailable', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
@@ -482,7 +501,8 @@ describe('native HTTP ingestion API when the event store is unavailable', () => 
       request(app.getHttpServer()).post(path).set('Authorization', `Bearer ${INGEST}`);
     const single = purchase();
     const batch = [purchase(), purchase()];
-    await post('/v1/touchpoints').send(purchase()).expect(202);
+    const before = await post('/v1/touchpoints').send(purchase()).expect(202);
+    await projectionsCaughtUp(app, before.body.position);
 
     proxy.cut();
     for (const res of [

@@ -37,6 +37,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   // An idle client that loses its server emits 'error' on the pool; without a listener Node
   // would crash. The next query gets a fresh connection (or a clear error).
   pool.on('error', () => undefined);
+  // A checked-out client whose connection drops emits 'error' too; with no listener that crashes
+  // the process (seen: a projection transaction during a database outage). The failure still
+  // reaches the caller as the rejected query, so listening is enough.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   let closed = false;
   return {
     kind: embedded ? 'embedded' : 'server',
@@ -61,6 +65,7 @@ const CONNECTION_ERROR_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
+  '55000', // object_not_in_prerequisite_state: e.g. the database does not accept connections now
   '08000',
   '08001',
   '08003',

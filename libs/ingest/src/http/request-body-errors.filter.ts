@@ -4,9 +4,9 @@ import type { Response } from 'express';
 import { JSON_BODY_LIMIT_BYTES, RequestBodyError } from './json-body-parser';
 
 /**
- * Turns a body the JSON parser could not read into a clear JSON answer, where Nest alone would
- * give a terse message (or, for some types, a 500). Catches RequestBodyError only, so it cannot
- * shadow StoreErrorsFilter or any other filter.
+ * Turns a body the JSON parser could not read into a clear JSON answer (Nest alone would pass on
+ * body-parser's terse message, e.g. "request entity too large"). Catches RequestBodyError only,
+ * so it cannot shadow StoreErrorsFilter or any other filter.
  */
 @Catch(RequestBodyError)
 export class RequestBodyErrorsFilter implements ExceptionFilter {
