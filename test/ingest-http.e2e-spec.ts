@@ -474,7 +474,18 @@ async function projectionsCaughtUp(app: INestApplication, position: string): Pro
   if (names.length > 0) await engine.waitForPosition(names, position, 10_000);
 }
 
-describe('native HTTP ingestion API when the event store is unavailable', () => {
+/*
+ * The outage is a real one: the service reaches PostgreSQL through a TCP proxy the test cuts.
+ * The embedded PGlite socket server does not take connections through it, so this needs a server.
+ */
+const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
+if (!process.env.DATABASE_URL) {
+  describe('native HTTP ingestion API when the event store is unavailable', () => {
+    it.skip('skipped: needs DATABASE_URL (the outage is cut in a TCP proxy in front of a PostgreSQL server)', () => {});
+  });
+}
+
+describeOnServer('native HTTP ingestion API when the event store is unavailable', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
   let app: INestApplication;

@@ -7,7 +7,12 @@ import {
   WrongExpectedRevisionError,
 } from '../errors';
 import { encodeCheckpoint } from './checkpoint';
-import { appendBatch, type AppendBatchRow, type AppendRequest } from './sql/appendBatch';
+import {
+  appendBatch,
+  appendBatchAtomically,
+  type AppendBatchRow,
+  type AppendRequest,
+} from './sql/appendBatch';
 
 /**
  * What callers queue: one append (appendToStream), or several that must commit together or not
@@ -38,8 +43,6 @@ export interface GroupCommitOptions {
 
 /** Retried as a whole: a race with another writer that the next attempt sees resolved. */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
-/** Raised by append_batch in atomic mode when a part fails its check (DETAIL says which). */
-const ATOMIC_CHECK_FAILED = 'T1001';
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -144,7 +147,9 @@ export class GroupCommitWriter {
     const atomic = batch.length === 1 && batch[0]!.atomic;
     let rows: AppendBatchRow[];
     try {
-      rows = await appendBatch(this.pool, requests, atomic);
+      rows = atomic
+        ? await appendBatchAtomically(this.pool, requests)
+        : await appendBatch(this.pool, requests);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (isConnectionError(error)) {
@@ -153,10 +158,6 @@ export class GroupCommitWriter {
           cause: error,
         });
         batch.forEach((unit) => unit.reject(unavailable));
-        return;
-      }
-      if (code === ATOMIC_CHECK_FAILED) {
-        batch[0]!.reject(atomicFailure(requests, (error as { detail?: string }).detail));
         return;
       }
       if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
@@ -177,19 +178,6 @@ export class GroupCommitWriter {
     this.options.onCommit?.();
     settle(batch, rows);
   }
-}
-
-function atomicFailure(requests: AppendRequest[], detail: string | undefined): Error {
-  const failure = JSON.parse(detail ?? '{}') as {
-    req: number;
-    status: string;
-    event_id: string | null;
-    head: number;
-  };
-  const request = requests[failure.req - 1]!;
-  return failure.status === 'wrong_expected_revision'
-    ? new WrongExpectedRevisionError(request.streamId, request.expectedRevision, failure.head)
-    : new EventIdConflictError(request.streamId, failure.event_id!);
 }
 
 function settle(batch: PendingUnit[], rows: AppendBatchRow[]): void {

@@ -10,8 +10,8 @@ import type { Migration } from '@touchline/database';
  *   serialised by an advisory lock on the stream, under which the expected revision is checked.
  * - append_batch: a group commit. Many appends (requests) to many streams in one statement and one
  *   transaction; each request keeps its own expected-revision and idempotency check, and a request
- *   that fails its check leaves the others untouched, unless p_atomic asks for all or nothing
- *   (SQLSTATE T1001, with the failing request in DETAIL).
+ *   that fails its check leaves the others untouched (an all-or-nothing caller rolls the
+ *   transaction back when any request failed).
  */
 export const createEventStore: Migration = {
   version: 1,
@@ -62,8 +62,7 @@ CREATE FUNCTION touchline.append_batch(
   p_metadata         jsonb[],
   p_occurred         timestamptz[],
   p_content_digests  bytea[],
-  p_record_digests   bytea[],
-  p_atomic           boolean DEFAULT false  -- true: any failed check rolls the whole batch back
+  p_record_digests   bytea[]
 ) RETURNS TABLE (
   out_req        integer,
   out_status     text,        -- appended | duplicate | wrong_expected_revision | event_id_conflict
@@ -142,10 +141,6 @@ BEGIN
     IF conflict_id IS NOT NULL THEN
       out_req := r; out_status := 'event_id_conflict'; out_event_id := conflict_id;
       out_revision := NULL; out_tx := NULL; out_position := NULL; out_head := cur;
-      IF p_atomic THEN
-        RAISE EXCEPTION USING ERRCODE = 'T1001', MESSAGE = 'touchline: atomic append failed its check',
-          DETAIL = json_build_object('req', r, 'status', out_status, 'event_id', out_event_id, 'head', cur)::text;
-      END IF;
       RETURN NEXT;
       CONTINUE;
     END IF;
@@ -156,10 +151,6 @@ BEGIN
          (expected = -1 AND cur <> -1) OR (expected = -3 AND cur = -1) OR (expected >= 0 AND expected <> cur)) THEN
       out_req := r; out_status := 'wrong_expected_revision'; out_event_id := NULL;
       out_revision := NULL; out_tx := NULL; out_position := NULL; out_head := cur;
-      IF p_atomic THEN
-        RAISE EXCEPTION USING ERRCODE = 'T1001', MESSAGE = 'touchline: atomic append failed its check',
-          DETAIL = json_build_object('req', r, 'status', out_status, 'event_id', out_event_id, 'head', cur)::text;
-      END IF;
       RETURN NEXT;
       CONTINUE;
     END IF;

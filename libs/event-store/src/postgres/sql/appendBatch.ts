@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { isConnectionError } from '@touchline/database';
 import type { EventToAppend, ExpectedRevision } from '../../event-store.port';
 
 /** One caller's append: its events, its expected revision, and their digests. */
@@ -40,7 +41,6 @@ function expectedCode(expected: ExpectedRevision): number {
 export async function appendBatch(
   pool: Pool | PoolClient,
   requests: AppendRequest[],
-  atomic = false,
 ): Promise<AppendBatchRow[]> {
   const streams = [...new Set(requests.map((r) => r.streamId))].sort();
   const streamIndex = new Map(streams.map((s, i) => [s, i + 1]));
@@ -74,7 +74,7 @@ export async function appendBatch(
   }
   const { rows } = await pool.query<AppendBatchRow>(
     `SELECT * FROM touchline.append_batch($1::text[], $2::int[], $3::bigint[], $4::int[], $5::int[],
-       $6::uuid[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::bytea[], $13::bytea[], $14::boolean)`,
+       $6::uuid[], $7::text[], $8::int[], $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::bytea[], $13::bytea[])`,
     [
       streams,
       reqStream,
@@ -89,8 +89,34 @@ export async function appendBatch(
       occurred,
       contentDigests,
       recordDigests,
-      atomic,
     ],
   );
   return rows;
+}
+
+const failed = (row: AppendBatchRow) =>
+  row.out_status === 'wrong_expected_revision' || row.out_status === 'event_id_conflict';
+
+/**
+ * All or nothing: the batch in a transaction of its own, rolled back when any request failed its
+ * check. The rows still say which one failed.
+ */
+export async function appendBatchAtomically(
+  pool: Pool,
+  requests: AppendRequest[],
+): Promise<AppendBatchRow[]> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const rows = await appendBatch(client, requests);
+    await client.query(rows.some(failed) ? 'ROLLBACK' : 'COMMIT');
+    return rows;
+  } catch (error) {
+    if (isConnectionError(error)) broken = error as Error;
+    else await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
