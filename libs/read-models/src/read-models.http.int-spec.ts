@@ -357,6 +357,7 @@ describe('read models over HTTP', () => {
       '401',
       '403',
       '404',
+      '429',
       '503',
     ]);
     expect(JSON.stringify(profile.parameters)).toContain('X-Touchline-Min-Position');

@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope, type AuthenticatedRequest } from '@touchline/auth';
 import { actorOf, integerQuery } from '../http/request-parsing';
 import { OpsService } from '../ops.service';
@@ -8,7 +8,6 @@ import type { AuditPage } from './ops-audit';
 export const AUDIT_PAGE_MAX = 500;
 
 @ApiTags('ops')
-@ApiBearerAuth()
 @RequireScope('ops')
 @Controller('v1/ops/audit')
 export class ListAuditHttpController {

@@ -8,7 +8,7 @@ import {
   Req,
   UseFilters,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { RequireScope, type AuthenticatedRequest } from '@touchline/auth';
 import { OpsErrorsFilter } from '../http/ops-errors.filter';
 import { actorOf, customerIdParam, instantQuery } from '../http/request-parsing';
@@ -17,7 +17,6 @@ import { OpsService } from '../ops.service';
 import type { JourneyReplay } from './replay-journey';
 
 @ApiTags('ops')
-@ApiBearerAuth()
 @RequireScope('ops')
 @UseFilters(OpsErrorsFilter)
 @Controller('v1/ops/customers')

@@ -1,5 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Req, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope, type AuthenticatedRequest } from '@touchline/auth';
 import { OpsErrorsFilter } from '../http/ops-errors.filter';
 import { actorOf, customerIdParam } from '../http/request-parsing';
@@ -7,7 +7,6 @@ import { OpsService } from '../ops.service';
 import type { StreamVerification } from './check-chain';
 
 @ApiTags('ops')
-@ApiBearerAuth()
 @RequireScope('ops')
 @UseFilters(OpsErrorsFilter)
 @Controller('v1/ops/verify')

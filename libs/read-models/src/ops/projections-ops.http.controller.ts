@@ -14,14 +14,11 @@ import {
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScope } from '@touchline/auth';
 import {
@@ -39,9 +36,6 @@ const progressOf = (name: string) => `/v1/ops/projections/${name}`;
 
 /** The projection engine for operators: status, rebuilds without downtime, dead letters. */
 @ApiTags('ops')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'The key lacks the ops scope' })
 @RequireScope('ops')
 @Controller('v1/ops/projections')
 export class ProjectionsOpsHttpController {

@@ -12,7 +12,6 @@ import {
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
@@ -120,7 +119,6 @@ const SegmentEndpoint = (summary: string, description: string, body: Type<unknow
  * `200 {"success": true}` only once that is durable.
  */
 @ApiTags('segment')
-@ApiBearerAuth()
 @RequireScope('ingest')
 @Controller('v1')
 export class RecordSegmentCallsHttpController {

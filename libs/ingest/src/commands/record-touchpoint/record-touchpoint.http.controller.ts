@@ -10,7 +10,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
@@ -108,7 +107,6 @@ const EXAMPLES = Object.fromEntries(
  * are checked by the catalogue, never by a ValidationPipe (see TouchpointRequestDto).
  */
 @ApiTags('ingest')
-@ApiBearerAuth()
 @RequireScope('ingest')
 @Controller('v1/touchpoints')
 export class RecordTouchpointHttpController {

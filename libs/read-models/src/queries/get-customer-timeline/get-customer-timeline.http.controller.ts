@@ -2,13 +2,10 @@ import { Controller, Get, NotFoundException, Param, Query as QueryParams } from 
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScope } from '@touchline/auth';
 import { decodeCursor, isRecord } from '../../http/cursor';
@@ -22,9 +19,6 @@ import { GetCustomerTimelineQuery, type CustomerTimelinePage } from './get-custo
 import type { TimelineCursor } from './timeline-page';
 
 @ApiTags('customers')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'The key lacks the analyst scope' })
 @RequireScope('analyst')
 @Controller('v1/customers')
 export class GetCustomerTimelineHttpController {

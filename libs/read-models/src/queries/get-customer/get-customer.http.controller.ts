@@ -2,14 +2,11 @@ import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiExtraModels,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScope } from '@touchline/auth';
 import { CustomerIdPipe } from '../../http/customer-id.pipe';
@@ -20,10 +17,7 @@ import type { CustomerProfileView } from './customer-profile.view';
 import { GetCustomerQuery } from './get-customer.query';
 
 @ApiTags('customers')
-@ApiBearerAuth()
 @ApiExtraModels(...CUSTOMER_PROFILE_EXTRA_MODELS)
-@ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'The key lacks the analyst scope' })
 @RequireScope('analyst')
 @Controller('v1/customers')
 export class GetCustomerHttpController {

@@ -2,13 +2,10 @@ import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScope } from '@touchline/auth';
 import { CustomerIdPipe } from '../../http/customer-id.pipe';
@@ -19,9 +16,6 @@ import { EmotionCurveDto } from './emotion.dto';
 import { GetEmotionCurveQuery, type EmotionCurve } from './get-emotion-curve.query';
 
 @ApiTags('customers')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'The key lacks the analyst scope' })
 @RequireScope('analyst')
 @Controller('v1/customers')
 export class GetEmotionCurveHttpController {

@@ -1,14 +1,6 @@
 import { BadRequestException, Controller, Get, Query as QueryParams } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SurveyKind } from '@touchline/analytics';
 import { RequireScope } from '@touchline/auth';
 import { ReadsProjections } from '../../http/read-your-writes';
@@ -31,9 +23,6 @@ const describe = (what: string) =>
   `${what} per bucket (day, week or month, UTC), optionally grouped by channel or by the type of touchpoint answered about, each with its change from the bucket before and whether that change is significant at 5%. Empty buckets have n = 0 and null metrics.`;
 
 @ApiTags('analytics')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'The key lacks the analyst scope' })
 @ApiBadRequestResponse({ description: 'A wrong parameter, from after to, or too many buckets' })
 @RequireScope('analyst')
 @Controller('v1/analytics')

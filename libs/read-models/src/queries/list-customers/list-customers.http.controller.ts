@@ -1,14 +1,6 @@
 import { Controller, Get, Query as QueryParams } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '@touchline/auth';
 import { decodeCursor, isRecord } from '../../http/cursor';
 import { ReadsProjections } from '../../http/read-your-writes';
@@ -21,9 +13,6 @@ import { ListCustomersQuery, type CustomerPage } from './list-customers.query';
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 @ApiTags('customers')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'The key lacks the analyst scope' })
 @RequireScope('analyst')
 @Controller('v1/customers')
 export class ListCustomersHttpController {
