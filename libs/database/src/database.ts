@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { Pool, type PoolConfig } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 
@@ -76,7 +77,8 @@ const CONNECTION_ERROR_CODES = new Set([
 
 /** True for failures of the connection or the server, as opposed to errors of the statement. */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Socket errors are made by Node itself: in another realm (a VM context) they fail instanceof.
+  if (!(error instanceof Error) && !types.isNativeError(error)) return false;
   const code = (error as { code?: string }).code;
   if (code && CONNECTION_ERROR_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed/i.test(

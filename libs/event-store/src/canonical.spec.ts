@@ -34,6 +34,46 @@ describe('canonical digests', () => {
     }
   });
 
+  it('covers a personal part: its MAC in the content digest, its key id and ciphertext in the record', () => {
+    const personal = {
+      keyId: 'k-1',
+      ciphertext: Buffer.from([1, 2, 250]),
+      digest: Buffer.from('0a0b', 'hex'),
+    };
+    const event: EventToAppend = {
+      eventId: randomUUID(),
+      type: 'enquiry',
+      data: { topic: 'sizes' },
+      personal,
+    };
+    const { content, record } = eventDigests('customer-1', event);
+    const common = {
+      streamId: 'customer-1',
+      type: 'enquiry',
+      version: 1,
+      data: { topic: 'sizes' },
+      metadata: {},
+      occurredAt: null,
+    };
+    expect(content.toString('hex')).toBe(sha(canonicalJson({ ...common, personal: '0a0b' })));
+    expect(record.toString('hex')).toBe(
+      sha(
+        canonicalJson({
+          ...common,
+          eventId: event.eventId,
+          personal: { ciphertext: personal.ciphertext.toString('base64'), keyId: 'k-1' },
+        }),
+      ),
+    );
+    // A retry encrypts again (another ciphertext) and must compare equal; the chain must not.
+    const retry = { ...event, personal: { ...personal, ciphertext: Buffer.from([9]) } };
+    expect(eventDigests('customer-1', retry).content).toEqual(content);
+    expect(eventDigests('customer-1', retry).record).not.toEqual(record);
+    expect(() =>
+      eventDigests('customer-1', { ...event, personal: { ...personal, digest: undefined! } }),
+    ).toThrow(/needs its digest/);
+  });
+
   it('sorts keys, drops undefined members and prints no whitespace', () => {
     expect(canonicalJson({ b: 1, a: [true, null, { d: undefined, c: 'x' }] })).toBe(
       '{"a":[true,null,{"c":"x"}],"b":1}',

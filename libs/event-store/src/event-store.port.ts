@@ -18,6 +18,28 @@ export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
  */
 export type Checkpoint = string;
 
+/**
+ * An event's personal fields, encrypted by the privacy library with the data key of the stream's
+ * data subject (envelope encryption, docs/privacy.md). The store keeps and returns it as it is:
+ * it never sees a key nor plaintext.
+ */
+export interface PersonalPart {
+  /** The data key that encrypted it. */
+  keyId: string;
+  /** Opaque to the store. */
+  ciphertext: Buffer;
+}
+
+/** The personal part as appended: with a keyed digest of the plaintext, for idempotency. */
+export interface PersonalPartToAppend extends PersonalPart {
+  /**
+   * A keyed MAC (under the data subject's key) of the personal plaintext. The content digest
+   * covers it instead of the ciphertext (encryption is randomised, so a retry's ciphertext
+   * differs), and it is keyed so that it tells nothing about the plaintext once the key is gone.
+   */
+  digest: Buffer;
+}
+
 export interface EventToAppend {
   /** Producer-supplied uuid: the idempotency key. */
   eventId: string;
@@ -29,6 +51,8 @@ export interface EventToAppend {
   metadata?: JsonObject;
   /** When it happened in the world (the producer's clock); the store records its own time too. */
   occurredAt?: Date;
+  /** Encrypted personal fields, kept beside `data` (which then holds none in clear). */
+  personal?: PersonalPartToAppend;
 }
 
 export interface RecordedEvent {
@@ -49,6 +73,8 @@ export interface RecordedEvent {
   globalPosition: string;
   /** sha256(previous hash of the stream ‖ this event), hex; null where the adapter keeps none. */
   hash: string | null;
+  /** The encrypted personal fields as stored; absent when the event has none. */
+  personal?: PersonalPart;
 }
 
 export type AppendStatus = 'appended' | 'duplicate';

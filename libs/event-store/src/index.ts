@@ -15,3 +15,5 @@ export {
   EventStoreDbEventStore,
   type EventStoreDbEventStoreOptions,
 } from './eventstoredb/eventstoredb-event-store.adapter';
+export { EVENT_STORE_OBSERVER } from './event-store.observer';
+export type { EventStoreObserver } from './event-store.observer';

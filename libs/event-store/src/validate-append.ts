@@ -48,6 +48,15 @@ export function validateAppend(
     if (event.occurredAt !== undefined && Number.isNaN(event.occurredAt.getTime())) {
       throw new TypeError(`events[${i}].occurredAt is not a valid date`);
     }
+    if (event.personal !== undefined) {
+      const { keyId, ciphertext, digest } = event.personal;
+      if (typeof keyId !== 'string' || keyId.length === 0 || keyId.length > 200)
+        throw new TypeError(`events[${i}].personal.keyId must be a non-empty string`);
+      if (!Buffer.isBuffer(ciphertext) || ciphertext.length === 0)
+        throw new TypeError(`events[${i}].personal.ciphertext must be a non-empty Buffer`);
+      if (!Buffer.isBuffer(digest) || digest.length === 0)
+        throw new TypeError(`events[${i}].personal.digest must be a non-empty Buffer`);
+    }
     return eventId === event.eventId ? event : { ...event, eventId };
   });
 }

@@ -145,6 +145,41 @@ export function describeEventStoreContract(
         expect(await store.readStream(id)).toHaveLength(1);
       });
 
+      it('keeps a personal part as given, and compares its digest (not its ciphertext) for idempotency', async () => {
+        const id = stream();
+        const personal = {
+          keyId: 'key-1',
+          ciphertext: Buffer.from('opaque bytes one'),
+          digest: Buffer.from('mac-of-plaintext'),
+        };
+        const original = { ...event('enquiry', { topic: 'billing' }), personal };
+        const first = await store.appendToStream(id, [original], 'no_stream');
+        // A retry encrypts again with a fresh IV: other ciphertext, same plaintext MAC.
+        const retry = {
+          ...original,
+          personal: { ...personal, ciphertext: Buffer.from('opaque bytes two') },
+        };
+        const again = await store.appendToStream(id, [retry], 'any');
+        expect(again.events[0]).toMatchObject({
+          status: 'duplicate',
+          position: first.events[0]!.position,
+        });
+        await expect(
+          store.appendToStream(
+            id,
+            [{ ...original, personal: { ...personal, digest: Buffer.from('other plaintext') } }],
+            'any',
+          ),
+        ).rejects.toBeInstanceOf(EventIdConflictError);
+        const [read] = await store.readStream(id);
+        expect(read!.data).toEqual({ topic: 'billing' });
+        expect(read!.personal).toEqual({ keyId: 'key-1', ciphertext: personal.ciphertext });
+        const other = stream();
+        await store.appendToStream(other, [event()], 'no_stream');
+        const [plain] = await store.readStream(other);
+        expect(plain!.personal).toBeUndefined();
+      });
+
       it('lets exactly one of many concurrent appends win each revision', async () => {
         const id = stream();
         await store.appendToStream(id, [event()], 'no_stream');

@@ -3,7 +3,13 @@ import {
   type EventData,
   type RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-import type { EventToAppend, JsonObject, JsonValue, RecordedEvent } from '../event-store.port';
+import type {
+  EventToAppend,
+  JsonObject,
+  JsonValue,
+  PersonalPart,
+  RecordedEvent,
+} from '../event-store.port';
 import { encodeCheckpoint } from './checkpoint';
 
 /**
@@ -16,6 +22,9 @@ export const RESERVED_METADATA_PREFIX = '$touchline.';
 const DIGEST = `${RESERVED_METADATA_PREFIX}contentDigest`;
 const VERSION = `${RESERVED_METADATA_PREFIX}version`;
 const OCCURRED_AT = `${RESERVED_METADATA_PREFIX}occurredAt`;
+/** The personal part (docs/privacy.md): ciphertext in base64 and the data key's id. */
+const PERSONAL = `${RESERVED_METADATA_PREFIX}personal`;
+const KEY_ID = `${RESERVED_METADATA_PREFIX}keyId`;
 
 /** Streams of the event-id index (event-id-claims.ts): bookkeeping, never part of the log we serve. */
 export const CLAIM_STREAM_PREFIX = 'tl-eventid-';
@@ -50,6 +59,10 @@ export function toEventData(event: EventToAppend, contentDigestHex: string): Eve
   metadata[DIGEST] = contentDigestHex;
   metadata[VERSION] = event.version ?? 1;
   if (event.occurredAt) metadata[OCCURRED_AT] = event.occurredAt.toISOString();
+  if (event.personal) {
+    metadata[PERSONAL] = event.personal.ciphertext.toString('base64');
+    metadata[KEY_ID] = event.personal.keyId;
+  }
   return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata });
 }
 
@@ -59,6 +72,7 @@ export interface Envelope {
   occurredAt: Date | null;
   /** null for an event this adapter did not write. */
   contentDigest: string | null;
+  personal: PersonalPart | null;
 }
 
 export function readEnvelope(raw: unknown): Envelope {
@@ -66,15 +80,23 @@ export function readEnvelope(raw: unknown): Envelope {
   let version = 1;
   let occurredAt: Date | null = null;
   let contentDigest: string | null = null;
+  let ciphertext: string | null = null;
+  let keyId: string | null = null;
   if (isObject(raw)) {
     for (const [key, value] of Object.entries(raw)) {
       if (key === DIGEST && typeof value === 'string') contentDigest = value;
       else if (key === VERSION && typeof value === 'number') version = value;
       else if (key === OCCURRED_AT && typeof value === 'string') occurredAt = new Date(value);
+      else if (key === PERSONAL && typeof value === 'string') ciphertext = value;
+      else if (key === KEY_ID && typeof value === 'string') keyId = value;
       else if (!key.startsWith(RESERVED_METADATA_PREFIX)) metadata[key] = value;
     }
   }
-  return { metadata, version, occurredAt, contentDigest };
+  const personal =
+    ciphertext !== null && keyId !== null
+      ? { keyId, ciphertext: Buffer.from(ciphertext, 'base64') }
+      : null;
+  return { metadata, version, occurredAt, contentDigest, personal };
 }
 
 /** Needs the event's log position, which stream reads carry from EventStoreDB 22.6 on. */
@@ -104,6 +126,7 @@ export function toRecordedEvent(event: EsdbRecordedEvent): RecordedEvent {
     globalPosition: event.position.commit.toString(),
     // No hash chain on EventStoreDB: tamper evidence is a feature of the PostgreSQL adapter only.
     hash: null,
+    ...(envelope.personal ? { personal: envelope.personal } : {}),
   };
 }
 

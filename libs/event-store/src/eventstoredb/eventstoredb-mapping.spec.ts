@@ -88,6 +88,17 @@ describe('EventStoreDB event envelope', () => {
       version: 2,
       occurredAt: new Date('2026-01-01T10:00:00.000Z'),
       contentDigest: 'ab'.repeat(32),
+      personal: null,
+    });
+  });
+
+  it('carries the personal part (ciphertext and key id) in reserved metadata, not in data', () => {
+    const personal = { keyId: 'k-1', ciphertext: Buffer.from([1, 2, 3]), digest: Buffer.from([9]) };
+    const data = toEventData({ ...event, personal }, 'x');
+    expect(data.data).toEqual({ amount: 10 });
+    expect(readEnvelope(data.metadata)).toMatchObject({
+      metadata: { source: 'test', $correlationId: 'c-1' },
+      personal: { keyId: 'k-1', ciphertext: Buffer.from([1, 2, 3]) },
     });
   });
 
@@ -97,6 +108,7 @@ describe('EventStoreDB event envelope', () => {
       version: 1,
       occurredAt: null,
       contentDigest: null,
+      personal: null,
     });
     expect(
       readEnvelope(
@@ -105,7 +117,7 @@ describe('EventStoreDB event envelope', () => {
           'x',
         ).metadata,
       ),
-    ).toEqual({ metadata: {}, version: 1, occurredAt: null, contentDigest: 'x' });
+    ).toEqual({ metadata: {}, version: 1, occurredAt: null, contentDigest: 'x', personal: null });
   });
 
   it('refuses metadata keys in the reserved namespace', () => {

@@ -3,7 +3,8 @@ import { encodeCheckpoint } from '../checkpoint';
 
 /** The columns every read selects, and how a row becomes a RecordedEvent. */
 export const EVENT_COLUMNS = `stream_id, stream_revision, event_id, event_type, event_version, data, metadata,
-  occurred_at, recorded_at, transaction_id::text AS transaction_id, global_position, hash`;
+  occurred_at, recorded_at, transaction_id::text AS transaction_id, global_position, hash,
+  personal, key_id`;
 
 export interface EventRow {
   stream_id: string;
@@ -18,6 +19,8 @@ export interface EventRow {
   transaction_id: string;
   global_position: string;
   hash: Buffer;
+  personal: Buffer | null;
+  key_id: string | null;
 }
 
 export function toRecordedEvent(row: EventRow): RecordedEvent {
@@ -34,5 +37,8 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     position: encodeCheckpoint(row.transaction_id, row.global_position),
     globalPosition: row.global_position,
     hash: row.hash.toString('hex'),
+    ...(row.personal !== null && row.key_id !== null
+      ? { personal: { keyId: row.key_id, ciphertext: row.personal } }
+      : {}),
   };
 }
