@@ -1,18 +1,27 @@
-import type { Checkpoint, JsonObject } from '@touchline/event-store';
+import type { Checkpoint, JsonObject, RecordedEvent } from '@touchline/event-store';
 import type { Pool, PoolClient } from 'pg';
 import type { ActivityObserver } from './activity';
 import { errorCode, isDataError } from './errors';
 import { deepFreeze, describe, foldCandidates, selectCandidates, type FoldResult } from './fold';
+import { foldIdentityBatch } from './identity/identity-batch';
+import { IdentityFoldNeedsError } from './identity/identity-fold';
 import { streamsTableName } from './names';
 import type { AnyProjection, PoisonPolicy } from './projection.definition';
 import { poisonPolicy } from './projection.definition';
-import type { BatchOutcome, SourceBatch, SourceConsumer, SourceRecord } from './source.port';
+import type {
+  BatchOutcome,
+  PartitionMark,
+  SourceBatch,
+  SourceConsumer,
+  SourceRecord,
+} from './source.port';
 import { deleteBuild } from './sql/builds';
 import { lockBuild } from './sql/lockBuild';
 import { lockBuildCheckpoints, lockCheckpoint } from './sql/lockCheckpoint';
 import { readCursor } from './sql/readCursor';
 import { recordDeadLetters } from './sql/recordDeadLetters';
 import { readRegistry } from './sql/registry';
+import { advanceCheckpoint, setPartitions } from './sql/partitionCheckpoints';
 import { markBuildFailed, recordBuildError } from './sql/setBuildState';
 import { storeCheckpoint } from './sql/storeCheckpoint';
 import { dropStreamsTable, readStreamRevisions, storeStreamRevisions } from './sql/streamRevisions';
@@ -41,6 +50,8 @@ export interface RunnerContext {
   switchLockTimeoutMs: number;
   retryMinMs: number;
   retryMaxMs: number;
+  /** Reads one stream from the event store: identity-aware projections fold groups again from it. */
+  readStream: (streamId: string) => Promise<RecordedEvent[]>;
 }
 
 type Attempt =
@@ -70,6 +81,16 @@ export class BuildRunner implements SourceConsumer {
   private switchTimer: NodeJS.Timeout | undefined;
   /** The generation this build replaced, for the 'switched' report. */
   private switchedFrom = 0;
+  /**
+   * Row locks guard rows shared by partitions applied in parallel (Kafka). A rebuild has one
+   * partition, `$all` (it always reads the store), and every runner of it, in any process, takes
+   * that checkpoint's row lock first: its batches are serialized already, and nobody else writes
+   * its table before the switch. Its rows are read without locking them (no lock written to each
+   * tuple right before the same tuple is updated).
+   */
+  private get lockRows(): boolean {
+    return this.build.role !== 'building';
+  }
 
   constructor(
     readonly build: BuildRef,
@@ -132,6 +153,64 @@ export class BuildRunner implements SourceConsumer {
     return outcome.outcome;
   }
 
+  async usePartitions(partitions: readonly string[]): Promise<BatchOutcome> {
+    if (this.isHalted) return 'halt';
+    const { name, generation } = this.build;
+    const outcome = await inTransaction<BatchOutcome>(this.ctx.pool, async (client) => {
+      const build = await lockBuild(client, name, generation);
+      if (!build || build.state !== 'running') return rollback('halt');
+      // The rows being replaced ('$all' of the rebuild that made this build) applied every event
+      // up to their position, whatever partition it went to: new partitions start from there
+      // (their records up to it are skipped by revision), so the position does not fall back.
+      const replaced = (await lockBuildCheckpoints(client, name, generation)).filter(
+        (c) => !partitions.includes(c.source_partition),
+      );
+      const seed = replaced.reduce<string | null>(
+        (min, c, i) =>
+          i === 0 || this.ctx.compare(c.applied_position, min) < 0 ? c.applied_position : min,
+        null,
+      );
+      await setPartitions(client, name, generation, partitions, seed);
+      return commit('applied');
+    });
+    for (const partition of this.expected.keys())
+      if (!partitions.includes(partition)) this.expected.delete(partition);
+    if (outcome === 'halt') this.halt();
+    return outcome;
+  }
+
+  async advance(partition: string, mark: PartitionMark): Promise<BatchOutcome> {
+    if (this.isHalted) return 'halt';
+    if (!this.expected.has(partition)) return 'resync';
+    const { name, generation } = this.build;
+    const expected = this.expected.get(partition) ?? null;
+    const outcome = await inTransaction<BatchOutcome | 'moved'>(this.ctx.pool, async (client) => {
+      const build = await lockBuild(client, name, generation);
+      if (!build || build.state !== 'running') return rollback('halt');
+      const checkpoint = await lockCheckpoint(client, name, generation, partition);
+      if (checkpoint.source_cursor !== expected) return rollback('resync');
+      const position =
+        this.ctx.compare(mark.position, checkpoint.applied_position) > 0
+          ? mark.position
+          : checkpoint.applied_position;
+      if (mark.cursor === expected && position === checkpoint.applied_position)
+        return rollback('applied');
+      await advanceCheckpoint(client, name, generation, partition, {
+        cursor: mark.cursor,
+        position,
+      });
+      return commit('moved');
+    });
+    if (outcome === 'moved') {
+      this.expected.set(partition, mark.cursor);
+      this.ctx.committed();
+      return 'applied';
+    }
+    if (outcome === 'resync') this.expected.delete(partition);
+    if (outcome === 'halt') this.halt();
+    return outcome;
+  }
+
   /**
    * Attempts the switch outside a batch: when the rebuild starts (an empty log brings no batch),
    * and after a switch that could not take its locks in time.
@@ -170,14 +249,25 @@ export class BuildRunner implements SourceConsumer {
   ): Promise<{ outcome: BatchOutcome; complete: boolean }> {
     let backoff = 0;
     let forced = new Map<number, string>();
+    // Streams an identity-aware batch folds again, read from the store outside its transaction.
+    const histories = new Map<string, RecordedEvent[]>();
     let policy = poisonPolicy(this.ctx.definition);
     for (;;) {
       if (this.isHalted) return { outcome: 'halt', complete: false };
       let attempt: Attempt;
       const started = Date.now();
       try {
-        attempt = await this.applyOnce(partition, records, forced, policy);
+        attempt = await this.applyOnce(partition, records, forced, policy, histories);
       } catch (error) {
+        if (error instanceof IdentityFoldNeedsError && error.streams.length > 0) {
+          try {
+            const read = await Promise.all(error.streams.map((s) => this.ctx.readStream(s)));
+            error.streams.forEach((stream, i) => histories.set(stream, read[i]!));
+          } catch (readError) {
+            await this.backoff((backoff = nextBackoff(backoff, this.ctx)), readError);
+          }
+          continue;
+        }
         if (isDataError(error)) {
           if (records.length > 1) return this.applySplit(partition, records);
           if (forced.size === 0) {
@@ -268,6 +358,7 @@ export class BuildRunner implements SourceConsumer {
     records: readonly SourceRecord[],
     forced: ReadonlyMap<number, string>,
     policy: PoisonPolicy,
+    histories: ReadonlyMap<string, readonly RecordedEvent[]>,
   ): Promise<Attempt> {
     const { name, generation, version, table } = this.build;
     const { definition, storage, compare } = this.ctx;
@@ -280,24 +371,27 @@ export class BuildRunner implements SourceConsumer {
         return rollback({ kind: 'resync', expected, actual: checkpoint.source_cursor });
       }
 
-      const handles = new Set(definition.handles);
-      const streamIds = [
-        ...new Set(records.filter((r) => handles.has(r.event.type)).map((r) => r.event.streamId)),
-      ];
-      const revisions = await readStreamRevisions(client, streamsTableName(table), streamIds);
-      const candidates = selectCandidates(definition, records, revisions);
-      const keys = [...new Set(candidates.flatMap((c) => c.keys))];
-      const stored = await storage.loadRows(client, table, keys);
-      const rows = new Map<string, JsonObject | null>(
-        keys.map((k) => [k, deepFreeze(stored.get(k) ?? null)]),
-      );
-      const folded = foldCandidates(definition, policy, candidates, rows, forced);
+      const { folded, existed } = definition.identity
+        ? await foldIdentityBatch({
+            client,
+            definition,
+            storage,
+            build: { name, generation, table, streamsTable: streamsTableName(table) },
+            records,
+            policy,
+            forced,
+            compare,
+            histories,
+            lockRows: this.lockRows,
+          })
+        : await this.foldPlain(client, records, forced, policy);
 
-      await storage.saveRows(client, table, folded.writes, new Set(stored.keys()));
+      await storage.saveRows(client, table, folded.writes, existed);
       await storeStreamRevisions(client, streamsTableName(table), folded.revisions);
       await recordDeadLetters(client, { name, version, generation }, folded.deadLetters);
       const end = folded.stop ? folded.stop.index : records.length;
       let cursor = expected;
+      let appliedPosition = checkpoint.applied_position;
       if (end > 0) {
         const last = records[end - 1]!;
         const position =
@@ -305,6 +399,7 @@ export class BuildRunner implements SourceConsumer {
             ? last.event.position
             : checkpoint.applied_position!;
         cursor = last.cursor;
+        appliedPosition = position;
         await storeCheckpoint(client, name, generation, partition, {
           cursor,
           position,
@@ -313,12 +408,39 @@ export class BuildRunner implements SourceConsumer {
       }
       if (folded.stop)
         await markBuildFailed(client, name, generation, folded.stop.reason, folded.stop.event);
+      // The build has reached at most what this partition has: below the target, no switch yet
+      // (and no need to lock every checkpoint of the build to find that out).
       const switched =
         this.build.role === 'building' &&
         !folded.stop &&
+        compare(appliedPosition, build.target_position) >= 0 &&
         (await this.switchIfCaughtUp(client, build.target_position));
       return commit({ kind: 'committed', cursor, folded, complete: !folded.stop, switched });
     });
+  }
+
+  /** A batch of a projection without identity resolution: every event counts for its own stream. */
+  private async foldPlain(
+    client: PoolClient,
+    records: readonly SourceRecord[],
+    forced: ReadonlyMap<number, string>,
+    policy: PoisonPolicy,
+  ): Promise<{ folded: FoldResult; existed: Set<string> }> {
+    const { definition, storage } = this.ctx;
+    const { table } = this.build;
+    const handles = new Set(definition.handles);
+    const streamIds = [
+      ...new Set(records.filter((r) => handles.has(r.event.type)).map((r) => r.event.streamId)),
+    ];
+    const revisions = await readStreamRevisions(client, streamsTableName(table), streamIds);
+    const candidates = selectCandidates(definition, records, revisions);
+    const keys = [...new Set(candidates.flatMap((c) => c.keys))];
+    const stored = await storage.loadRows(client, table, keys, { lock: this.lockRows });
+    const rows = new Map<string, JsonObject | null>(
+      keys.map((k) => [k, deepFreeze(stored.get(k) ?? null)]),
+    );
+    const folded = foldCandidates(definition, policy, candidates, rows, forced);
+    return { folded, existed: new Set(stored.keys()) };
   }
 
   /**

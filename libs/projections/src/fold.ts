@@ -1,5 +1,7 @@
 import type { JsonObject, RecordedEvent } from '@touchline/event-store';
 import type { AnyProjection, PoisonPolicy } from './projection.definition';
+import { deepFreeze, describe, present, type DeadLetter, type FoldResult } from './fold-support';
+import { projectIdentityInMemory } from './identity/identity-fold';
 import type { SourceRecord } from './source.port';
 
 /** A handled event that is new to the projection, with the rows it touches. */
@@ -10,29 +12,6 @@ export interface Candidate {
   keys: string[];
   /** rowKey threw: the event is poison. */
   keyError?: unknown;
-}
-
-export interface DeadLetter {
-  event: RecordedEvent;
-  reason: string;
-}
-
-export interface RowWrite {
-  row: JsonObject | null;
-  /** The position of the last event that changed the row. */
-  position: string;
-}
-
-export interface FoldResult {
-  /** Rows the batch changed; null: delete. */
-  writes: Map<string, RowWrite>;
-  deadLetters: DeadLetter[];
-  /** Per stream, the highest revision now applied (or dead-lettered). */
-  revisions: Map<string, number>;
-  /** Under the 'stop' policy: the poison event; nothing from it on is applied. */
-  stop: { index: number; event: RecordedEvent; reason: string } | null;
-  /** Events whose evolve ran on at least one row. */
-  applied: number;
 }
 
 /**
@@ -55,7 +34,7 @@ export function selectCandidates(
     seen.set(event.streamId, event.revision);
     let keys: string[];
     try {
-      const key = definition.rowKey(event);
+      const key = definition.rowKey(event, { canonical: event.streamId });
       if (key === null) return;
       keys = typeof key === 'string' ? [key] : [...new Set(key)];
       if (keys.some((k) => typeof k !== 'string'))
@@ -97,7 +76,10 @@ export function foldCandidates(
     if (reason === undefined) {
       try {
         for (const key of candidate.keys) {
-          const after = definition.evolve(rows.get(key) ?? null, event);
+          const after = definition.evolve(rows.get(key) ?? null, event, {
+            key,
+            canonical: event.streamId,
+          });
           if (after !== null && (typeof after !== 'object' || Array.isArray(after))) {
             throw new TypeError('evolve must return an object or null');
           }
@@ -134,6 +116,7 @@ export function projectInMemory(
   definition: AnyProjection,
   events: Iterable<RecordedEvent>,
 ): { rows: Map<string, JsonObject>; deadLetters: DeadLetter[]; stoppedAt: RecordedEvent | null } {
+  if (definition.identity) return projectIdentityInMemory(definition, events);
   const rows = new Map<string, JsonObject | null>();
   const revisions = new Map<string, number>();
   const deadLetters: DeadLetter[] = [];
@@ -148,23 +131,5 @@ export function projectInMemory(
   return { rows: present(rows), deadLetters, stoppedAt: null };
 }
 
-function present(rows: Map<string, JsonObject | null>): Map<string, JsonObject> {
-  const out = new Map<string, JsonObject>();
-  for (const [key, row] of rows) if (row !== null) out.set(key, row);
-  return out;
-}
-
-/** The reason stored for a poison event; NUL is escaped because text columns refuse it. */
-export function describe(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.split(String.fromCharCode(0)).join('\\u0000');
-}
-
-/** Rows are frozen so that an evolve that mutates its input fails loudly instead of corrupting the fold. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value as object)) deepFreeze(member);
-  }
-  return value;
-}
+export { deepFreeze, describe, present } from './fold-support';
+export type { DeadLetter, FoldResult, RowWrite } from './fold-support';

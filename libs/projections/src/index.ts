@@ -8,7 +8,12 @@ export type {
   ProjectionTable,
   JsonbTable,
   JsonbIndex,
+  IdentityRules,
+  KeyContext,
+  EvolveContext,
 } from './projection.definition';
+export { IdentityGraph } from './identity/identity-graph';
+export type { IdentityChange, IdentityLink, IdentityMove } from './identity/identity-graph';
 export type {
   ProjectionStatus,
   ProjectionState,
@@ -25,9 +30,12 @@ export type {
   SourceBatch,
   SourceRecord,
   BatchOutcome,
+  PartitionMark,
 } from './source.port';
 export { inProcessSource } from './sources/in-process.source';
 export type { InProcessSourceOptions } from './sources/in-process.source';
+export { kafkaSource, kafkaPartitionName } from './sources/kafka.source';
+export type { KafkaSourceOptions, KafkaSourceFactory } from './sources/kafka.source';
 export type { ProjectionStorage } from './storage/projection-storage.port';
 export type { LogStats, Backlog } from './log-stats/log-stats.port';
 export { PostgresLogStats } from './log-stats/postgres-log-stats';

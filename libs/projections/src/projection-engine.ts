@@ -17,6 +17,7 @@ import type {
 import { Signal, sleep } from './signal';
 import type { ProjectionSource, SourceHandle } from './source.port';
 import { inProcessSource } from './sources/in-process.source';
+import { SharedLogPages } from './sources/shared-log-pages';
 import { deleteBuild, insertBuild, readBuilds, type BuildRow } from './sql/builds';
 import { countDeadLetters, readDeadLetters, type DeadLetterRecord } from './sql/readDeadLetters';
 import { readProgress, type PartitionProgress } from './sql/readProgress';
@@ -48,6 +49,11 @@ export interface ProjectionEngineOptions {
   batchSize?: number;
   /** Events per transaction of a rebuild. Default 2,000. */
   rebuildBatchSize?: number;
+  /**
+   * Rebuilds running at the same time read the log once: pages read by one are kept for the
+   * others, up to this many events in memory. 0 turns the sharing off. Default 20,000.
+   */
+  rebuildSharedEvents?: number;
   /** How often the engine looks for builds started, stopped or switched by other processes. Default 1 s. */
   reconcileIntervalMs?: number;
   /** Work waiting this long without the checkpoint moving makes a projection unhealthy. Default 30 s. */
@@ -80,6 +86,8 @@ export class ProjectionEngine {
   private readonly committed = new Signal();
   private readonly pool: Pool;
   private readonly observe: ActivityObserver;
+  /** The log pages the rebuilds of this engine share (see SharedLogPages). */
+  private readonly rebuildPages: SharedLogPages | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private reconcileQueued = false;
   private timer: NodeJS.Timeout | undefined;
@@ -89,6 +97,9 @@ export class ProjectionEngine {
 
   constructor(private readonly options: ProjectionEngineOptions) {
     this.pool = options.pool;
+    const shared = options.rebuildSharedEvents ?? 20_000;
+    this.rebuildPages =
+      shared > 0 ? new SharedLogPages(options.store, { maxEvents: shared }) : undefined;
     const observer = options.observer;
     this.observe = (activity: EngineActivity) => {
       try {
@@ -128,6 +139,16 @@ export class ProjectionEngine {
       this.options.reconcileIntervalMs ?? 1_000,
     );
     this.timer.unref();
+  }
+
+  /**
+   * What start() does before running anything: creates missing projections and starts the rebuild
+   * of a newer version, and runs nothing. For a process that serves queries while another one (the
+   * worker) runs the projections: the views it reads exist from its first request.
+   */
+  async prepare(): Promise<void> {
+    if (this.closed) throw new Error('ProjectionEngine is closed');
+    for (const definition of this.definitions.values()) await this.ensure(definition);
   }
 
   /** Stops this engine's runners after their batch in hand. The pool belongs to the caller. */
@@ -531,6 +552,7 @@ export class ProjectionEngine {
         switchLockTimeoutMs: this.options.switchLockTimeoutMs ?? 2_000,
         retryMinMs: this.options.retryMinMs ?? 50,
         retryMaxMs: this.options.retryMaxMs ?? 5_000,
+        readStream: (streamId) => this.options.store.readStream(streamId),
       },
     );
     const source =
@@ -540,12 +562,12 @@ export class ProjectionEngine {
             version: build.version,
             generation: build.generation,
           })
-        : inProcessSource(this.options.store, {
-            batchSize:
-              role === 'live'
-                ? (this.options.batchSize ?? 500)
-                : (this.options.rebuildBatchSize ?? 2_000),
-          });
+        : role === 'live'
+          ? inProcessSource(this.options.store, { batchSize: this.options.batchSize ?? 500 })
+          : inProcessSource(this.options.store, {
+              batchSize: this.options.rebuildBatchSize ?? 2_000,
+              sharedHistory: this.rebuildPages,
+            });
     const handle = source.open(runner);
     void handle.done.then(
       () => this.reconcileSoon(),

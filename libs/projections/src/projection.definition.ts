@@ -1,4 +1,5 @@
 import type { JsonObject, RecordedEvent } from '@touchline/event-store';
+import type { IdentityChange } from './identity/identity-graph';
 import { assertProjectionName } from './names';
 
 /** What the engine does with an event the projection cannot apply (evolve or rowKey threw, or the row was refused by the database). */
@@ -23,6 +24,34 @@ export interface JsonbTable {
 export type ProjectionTable = JsonbTable;
 
 /**
+ * Opts a projection into identity resolution (docs/projections.md, "Identity"). The engine keeps
+ * an identity map per build (stream → the stream it counts for), updated from the changes these
+ * rules read in events, in the batch's transaction, and hands rowKey and evolve the canonical
+ * stream of each event. When a change moves streams to another canonical stream, the rows of the
+ * groups involved are deleted and folded again from the store, in log order.
+ *
+ * Contract: every row of an identity-aware projection belongs to one group, that is, its key is
+ * derived from the canonical stream (and the event), so that the rows of a group are exactly the
+ * keys its events produce.
+ */
+export interface IdentityRules {
+  /** Identity links and unlinks the event records (usually none). Pure; a throw makes it poison. */
+  changes(event: RecordedEvent): readonly IdentityChange[];
+}
+
+/** What rowKey knows besides the event. */
+export interface KeyContext {
+  /** The stream the event counts for: its own one, or, for identity-aware projections, the root of its links. */
+  canonical: string;
+}
+
+/** What evolve knows besides the row and the event. */
+export interface EvolveContext extends KeyContext {
+  /** The key of the row being evolved (one of rowKey's answers). */
+  key: string;
+}
+
+/**
  * A projection, declared: the engine reads the log, keeps the checkpoint, skips redeliveries and
  * writes the rows. Rows must be plain JSON (use a `type` alias, not an `interface`, so that it fits
  * JsonObject).
@@ -38,16 +67,18 @@ export interface ProjectionDefinition<Row extends JsonObject = JsonObject> {
   /** Event types the projection reads; every other event only moves its checkpoint. */
   readonly handles: readonly string[];
   /** The row (or rows) an event changes; null when the event is not for this projection. */
-  rowKey(event: RecordedEvent): string | readonly string[] | null;
+  rowKey(event: RecordedEvent, context: KeyContext): string | readonly string[] | null;
   /**
    * Pure: the row after the event, or null to delete it. The row handed in is frozen: return a
    * new object. A throw makes the event poison (see onPoison).
    */
-  evolve(row: Row | null, event: RecordedEvent): Row | null;
+  evolve(row: Row | null, event: RecordedEvent, context: EvolveContext): Row | null;
   /** Default 'stop'. */
   readonly onPoison?: PoisonPolicy;
   /** Default `{ kind: 'jsonb' }`. */
   readonly table?: ProjectionTable;
+  /** Identity resolution (links, merges); absent: every event counts for its own stream. */
+  readonly identity?: IdentityRules;
 }
 
 export type AnyProjection = ProjectionDefinition<JsonObject>;
@@ -81,6 +112,9 @@ export function defineProjection<Row extends JsonObject>(
   const policy = definition.onPoison ?? 'stop';
   if (policy !== 'stop' && policy !== 'dead-letter') {
     throw new TypeError(`Projection ${definition.name}: onPoison must be 'stop' or 'dead-letter'`);
+  }
+  if (definition.identity !== undefined && typeof definition.identity.changes !== 'function') {
+    throw new TypeError(`Projection ${definition.name}: identity.changes must be a function`);
   }
   const table = definition.table ?? { kind: 'jsonb' };
   if (table.kind !== 'jsonb') {

@@ -265,4 +265,56 @@ describe('ProjectionEngine: rebuild without downtime', () => {
       rebuild: null,
     });
   });
+
+  it('rebuilds run together read each page of the log about once, and each equals a clean build', async () => {
+    const scope = newScope();
+    const definitions = ['a', 'b', 'c'].map((n) =>
+      customerPurchases({ name: `purchases_shared_${n}`, scope, refundWeight: n === 'b' ? 2 : 1 }),
+    );
+    const { last } = await seed(scope, 60, 5);
+    const reads: string[] = [];
+    // Catch-up pages go through store.readAll; the live tail (subscribeToAll) is not counted.
+    const store = new Proxy(h.store, {
+      get(target, property) {
+        if (property === 'readAll') {
+          return (from: string | null, limit: number) => {
+            reads.push(`${from ?? '-'}:${limit}`);
+            return target.readAll(from, limit);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function'
+          ? (value as (...a: unknown[]) => unknown).bind(target)
+          : value;
+      },
+    });
+    // An engine that runs nothing asks for the rebuilds; a second one then starts all of them.
+    const asking = h.engine({ projections: definitions, store });
+    await asking.prepare();
+    const builds = await Promise.all(definitions.map((d) => asking.rebuild(d.name)));
+    const runner = h.engine({ projections: definitions, store, rebuildBatchSize: 20 });
+    await runner.start();
+    for (const build of builds)
+      await runner.waitForRebuild(build.projection, build.generation, { timeoutMs: 60_000 });
+
+    const pages = new Set(reads);
+    expect(pages.size).toBeGreaterThan(10);
+    // Without sharing, each of the three rebuilds reads every page: 3 reads per page.
+    expect(reads.length).toBeLessThan(pages.size * 1.5);
+    expect(
+      (
+        await runner.waitForPosition(
+          definitions.map((d) => d.name),
+          last,
+          20_000,
+        )
+      ).reached,
+    ).toBe(true);
+    const events = await scoped(scope, last);
+    for (const definition of definitions) {
+      expect(await h.viewRows(definition.name)).toEqual(
+        sorted(projectInMemory(definition, events).rows),
+      );
+    }
+  });
 });

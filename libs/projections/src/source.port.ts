@@ -45,6 +45,25 @@ export interface SourceConsumer {
   apply(batch: SourceBatch): Promise<BatchOutcome>;
   /** For errors of the source itself (reads, connections); the source retries on its own. */
   reportSourceError(error: unknown): void;
+  /**
+   * For partitioned sources (Kafka). Declares every partition of the build: missing checkpoint
+   * rows are created (nothing applied: they hold the build's position back) and rows of other
+   * partitions ('$all', left by the rebuild that made this build) are deleted. Call before the
+   * first cursorOf.
+   */
+  usePartitions?(partitions: readonly string[]): Promise<BatchOutcome>;
+  /**
+   * For partitioned sources. Nothing for this build lies between the cursor last read or written
+   * for the partition and `mark.cursor`, and every event routed to the partition up to store
+   * position `mark.position` is applied: both are stored (the position only ever rises) without
+   * touching rows. Same compare-and-set and outcomes as apply.
+   */
+  advance?(partition: string, mark: PartitionMark): Promise<BatchOutcome>;
+}
+
+export interface PartitionMark {
+  cursor: string | null;
+  position: string | null;
 }
 
 export interface SourceHandle {

@@ -48,11 +48,14 @@ export class JsonbProjectionStorage implements ProjectionStorage {
     client: PoolClient,
     table: string,
     keys: readonly string[],
+    { lock = true }: { lock?: boolean } = {},
   ): Promise<Map<string, JsonObject>> {
     if (keys.length === 0) return new Map();
     // Sorted, so that two transactions locking overlapping rows take them in the same order.
     const { rows } = await client.query<{ key: string; data: JsonObject }>(
-      `SELECT key, data FROM ${qualified(table)} WHERE key = ANY ($1::text[]) ORDER BY key FOR UPDATE`,
+      lock
+        ? `SELECT key, data FROM ${qualified(table)} WHERE key = ANY ($1::text[]) ORDER BY key FOR UPDATE`
+        : `SELECT key, data FROM ${qualified(table)} WHERE key = ANY ($1::text[])`,
       [[...keys]],
     );
     return new Map(rows.map((r) => [r.key, r.data]));

@@ -16,11 +16,16 @@ export interface ProjectionStorage {
   /** Points the read view `projections.<view>` at a build's table. Runs inside the switch transaction. */
   publish(client: PoolClient, view: string, table: string): Promise<void>;
   drop(client: PoolClient, table: string): Promise<void>;
-  /** The stored rows among `keys`, locked for the rest of the transaction. */
+  /**
+   * The stored rows among `keys`, locked for the rest of the transaction unless `lock` is false
+   * (the engine's rebuilds: one partition, whose checkpoint lock already serializes every writer
+   * of the build's table).
+   */
   loadRows(
     client: PoolClient,
     table: string,
     keys: readonly string[],
+    options?: { lock?: boolean },
   ): Promise<Map<string, JsonObject>>;
   /**
    * Writes the rows a batch changed. `existed` are the keys loadRows found. A key that was absent
