@@ -19,11 +19,11 @@ describe('surveyScoreSentiment', () => {
     ]);
   });
 
-  it('CES: low effort is good, 1 → 1, 4 → 0, 7 → −1', () => {
-    expect(surveyScoreSentiment('ces', 1)).toBe(1);
+  it('CES 2.0: agreeing it was easy is good, 1 → −1, 4 → 0, 7 → 1', () => {
+    expect(surveyScoreSentiment('ces', 1)).toBe(-1);
     expect(surveyScoreSentiment('ces', 4)).toBe(0);
-    expect(surveyScoreSentiment('ces', 7)).toBe(-1);
-    expect(surveyScoreSentiment('ces', 2)).toBeGreaterThan(surveyScoreSentiment('ces', 3));
+    expect(surveyScoreSentiment('ces', 7)).toBe(1);
+    expect(surveyScoreSentiment('ces', 3)).toBeGreaterThan(surveyScoreSentiment('ces', 2));
   });
 
   it('rejects scores off the scale', () => {

@@ -13,7 +13,8 @@ import { SURVEY_SCALES, type SurveyKind } from './survey-metrics';
  *   (9 → 0.6, 10 → 1): 0 → −1 … 6 → −0.2 linearly below the pivot, 8 → 0.2 … 10 → 1 above it.
  *   A plain (score − 5)/5 would call a 6, a detractor, positive.
  * - CSAT 1–5: (score − 3)/2; 3 is the neutral middle of the scale.
- * - CES 1–7 measures effort, and LOW effort is good: (4 − score)/3, so 1 → 1, 4 → 0, 7 → −1.
+ * - CES 1–7 is asked as CES 2.0 (docs/events.md: "it was easy to handle my issue", 1 strongly
+ *   disagree … 7 strongly agree), so a HIGH answer is good: (score − 4)/3, so 1 → −1, 4 → 0, 7 → 1.
  */
 export function surveyScoreSentiment(kind: SurveyKind, score: number): number {
   const { min, max } = SURVEY_SCALES[kind];
@@ -26,7 +27,7 @@ export function surveyScoreSentiment(kind: SurveyKind, score: number): number {
     case 'csat':
       return (score - 3) / 2;
     case 'ces':
-      return (4 - score) / 3;
+      return (score - 4) / 3;
   }
 }
 

@@ -64,7 +64,7 @@ describe('CSAT and CES', () => {
     expect(csatFromCounts({ 5: 2, 4: 1, 3: 1, 2: 1 })).toEqual(result);
   });
 
-  it('CES worked by hand: answers 1, 2, 2, 7 (lower is less effort)', () => {
+  it('CES worked by hand: answers 1, 2, 2, 7 (CES 2.0: higher is easier)', () => {
     const result = cesMetrics([1, 2, 2, 7]);
     // mean 3, plug-in variance (4 + 1 + 1 + 16)/4 = 5.5, SE sqrt(5.5/4)
     expect(result.n).toBe(4);

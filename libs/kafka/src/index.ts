@@ -22,4 +22,8 @@ export type {
   IncomingKafkaMessage,
   OutgoingKafkaMessage,
 } from './cloudevents/kafka-binding';
-export { recordedEventToCloudEvent, TOUCHLINE_EXTENSIONS } from './cloudevents/recorded-event';
+export {
+  recordedEventToCloudEvent,
+  cloudEventToRecordedEvent,
+  TOUCHLINE_EXTENSIONS,
+} from './cloudevents/recorded-event';

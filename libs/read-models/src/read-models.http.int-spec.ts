@@ -10,6 +10,7 @@ import { ProjectionEngine } from '@touchline/projections';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { toEventToAppend } from '@touchline/touchpoints';
 import request from 'supertest';
+import { READ_MODEL_PROJECTIONS } from './projections/read-model-projections';
 import { ReadModelsModule } from './read-models.module';
 import { append, purchase, survey, touchpoint } from './testing/touchpoints';
 
@@ -21,7 +22,12 @@ import { append, purchase, survey, touchpoint } from './testing/touchpoints';
 const ANALYST = 'analyst-secret-0123456789abcdef';
 const OPS = 'ops-secret-0123456789abcdef0123';
 const INGEST = 'ingest-secret-0123456789abcdef';
-const WAIT_MS = 300;
+/**
+ * How long a query waits for X-Touchline-Min-Position. Generous: the read-your-writes test must
+ * get its 200 however loaded the machine is (one append's projection, never seconds of lag); the
+ * 503 test asks for a position that no append will ever reach, so it waits this long once.
+ */
+const WAIT_MS = 5_000;
 
 describe('read models over HTTP', () => {
   let db: TestDatabase;
@@ -33,6 +39,10 @@ describe('read models over HTTP', () => {
     const config = loadConfig({
       TOUCHLINE_API_KEYS: `a:${ANALYST}:analyst,o:${OPS}:ops,i:${INGEST}:ingest`,
       TOUCHLINE_MIN_POSITION_WAIT_MS: String(WAIT_MS),
+      // No scheduled RFM/churn snapshot: the profile's rfm and churnRisk stay null here.
+      TOUCHLINE_RFM_INTERVAL: '0',
+      TOUCHLINE_CHURN_REFIT_INTERVAL: '0',
+      TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
       LOG_LEVEL: 'silent',
     });
     const moduleRef = await Test.createTestingModule({
@@ -265,6 +275,19 @@ describe('read models over HTTP', () => {
       ['email', 100],
       ['web', 0],
     ]);
+    // By the customer's current tier and RF segment (no RFM snapshot here: unscored).
+    const byTier = await get('/v1/analytics/nps?from=2023-02-06&to=2023-02-12&groupBy=tier');
+    expect(byTier.status).toBe(200);
+    expect(byTier.body.groupBy).toBe('tier');
+    const bySegment = await get(
+      '/v1/analytics/nps?from=2023-02-06&to=2023-02-12&groupBy=segment&tier=prospect',
+    );
+    expect(bySegment.status).toBe(200);
+    const groups = (body: { series: { group: string; points: { n: number }[] }[] }) =>
+      body.series.map((s) => [s.group, s.points[0]!.n]);
+    // c bought nothing: a prospect; no RFM snapshot has scored them.
+    expect(groups(byTier.body)).toEqual([['prospect', 3]]);
+    expect(groups(bySegment.body)).toEqual([['unscored', 3]]);
     const csat = await get('/v1/analytics/csat?from=2023-02-08&to=2023-02-08&interval=day');
     expect(csat.body.series[0].points).toMatchObject([{ n: 1, satisfied: 0, csat: 0, mean: 3 }]);
     const ces = await get('/v1/analytics/ces?from=2023-02-01&to=2023-02-28&interval=month');
@@ -275,10 +298,11 @@ describe('read models over HTTP', () => {
       'from=2023-02-30',
       'from=yesterday',
       'from=2023-03-01&to=2023-02-01',
-      'groupBy=tier',
+      'groupBy=customer',
       'channel=fax',
       'from=1990-01-01&to=2023-01-01&interval=day',
-      'segment=champions',
+      'tier=gold',
+      'segment=Champions',
     ]) {
       const res = await get(`/v1/analytics/nps?${query}`);
       expect([query, res.status]).toEqual([query, 400]);
@@ -298,11 +322,21 @@ describe('read models over HTTP', () => {
     const status = await get('/v1/ops/projections', OPS);
     expect(status.status).toBe(200);
     expect(status.body.map((s: { name: string }) => s.name).sort()).toEqual([
+      'complaint_case',
+      'complaint_followup',
       'customer_profile',
       'customer_timeline',
       'survey_daily',
     ]);
-    expect(status.body[0]).toMatchObject({ version: 1, state: expect.any(String), healthy: true });
+    // Each at the version its definition declares (bumped when rows or indexes change).
+    for (const projection of status.body as { name: string }[]) {
+      const definition = READ_MODEL_PROJECTIONS.find((p) => p.name === projection.name)!;
+      expect(projection).toMatchObject({
+        version: definition.version,
+        state: expect.any(String),
+        healthy: true,
+      });
+    }
 
     // A version no code knows cannot be read: dead-lettered, the other events go on.
     const c = `c-${randomUUID()}`;
@@ -339,8 +373,15 @@ describe('read models over HTTP', () => {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
     expect(Object.keys(document.paths).sort()).toEqual([
       '/v1/analytics/ces',
+      '/v1/analytics/churn',
+      '/v1/analytics/churn/model',
+      '/v1/analytics/churn/model/refit',
+      '/v1/analytics/complaints',
       '/v1/analytics/csat',
       '/v1/analytics/nps',
+      '/v1/analytics/rfm',
+      '/v1/analytics/rfm/customers',
+      '/v1/analytics/rfm/recompute',
       '/v1/customers',
       '/v1/customers/{id}',
       '/v1/customers/{id}/emotion-curve',
@@ -353,6 +394,7 @@ describe('read models over HTTP', () => {
     const profile = document.paths['/v1/customers/{id}']!.get!;
     expect(Object.keys(profile.responses).sort()).toEqual([
       '200',
+      '307',
       '400',
       '401',
       '403',

@@ -250,7 +250,7 @@ describe('read models on the engine (PostgreSQL)', () => {
           parseDay('2024-06-16')!,
           'week',
           groupBy,
-          filter,
+          { tier: null, segment: null, ...filter },
         ),
       );
     const summary = (series: SurveySeries[]) =>

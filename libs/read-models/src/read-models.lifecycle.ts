@@ -9,6 +9,7 @@ import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
 import { DATABASE, runMigrations, type Database } from '@touchline/database';
 import { ProjectionEngine } from '@touchline/projections';
 import { READ_MODELS_MIGRATION_SCOPE, readModelMigrations } from './migrations';
+import { SnapshotJobs } from './snapshots/snapshot-jobs';
 import { storeTierThresholds } from './sql/storeTierThresholds';
 
 /**
@@ -24,6 +25,7 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
     private readonly engine: ProjectionEngine,
     @Inject(DATABASE) private readonly db: Database,
     @Inject(TOUCHLINE_CONFIG) private readonly config: TouchlineConfig,
+    private readonly snapshotJobs: SnapshotJobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,12 +36,22 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
       );
       return;
     }
-    await this.engine.start();
+    if (this.config.runProjections) {
+      await this.engine.start();
+    } else {
+      // The worker runs them (TOUCHLINE_RUN_PROJECTIONS, docs/configuration.md); this process
+      // serves queries, status and read-your-writes waits from the database.
+      await this.engine.prepare();
+      this.logger.log('Projections are run by the worker; this process only reads them');
+    }
     await runMigrations(this.db.pool, READ_MODELS_MIGRATION_SCOPE, readModelMigrations);
     await storeTierThresholds(this.db.pool, this.config.tierThresholds);
+    // After the migrations: the jobs write tables that migration 2 creates.
+    this.snapshotJobs.start();
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.snapshotJobs.stop();
     await this.engine.close();
   }
 }

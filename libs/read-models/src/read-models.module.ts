@@ -2,7 +2,10 @@ import { Logger, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore } from '@touchline/event-store';
+import { DecryptingEventStore, PersonalDataVault, PrivacyModule } from '@touchline/privacy';
 import { PostgresLogStats, ProjectionEngine, type EngineActivity } from '@touchline/projections';
+import { GetComplaintServiceLevelsHandler } from './complaints/get-complaint-service-levels/get-complaint-service-levels.handler';
+import { GetComplaintServiceLevelsHttpController } from './complaints/get-complaint-service-levels/get-complaint-service-levels.http.controller';
 import { MinPositionInterceptor } from './http/read-your-writes';
 import { ProjectionsOpsHttpController } from './ops/projections-ops.http.controller';
 import { READ_MODEL_PROJECTIONS } from './projections/read-model-projections';
@@ -16,7 +19,23 @@ import { GetSurveyTrendHandler } from './queries/get-survey-trend/get-survey-tre
 import { GetSurveyTrendHttpController } from './queries/get-survey-trend/get-survey-trend.http.controller';
 import { ListCustomersHandler } from './queries/list-customers/list-customers.handler';
 import { ListCustomersHttpController } from './queries/list-customers/list-customers.http.controller';
+import { ChurnModel } from './churn/churn-model.service';
+import { RefitChurnModelHandler } from './churn/commands/refit-churn-model/refit-churn-model.handler';
+import { RefitChurnModelHttpController } from './churn/commands/refit-churn-model/refit-churn-model.http.controller';
+import { GetChurnModelHandler } from './churn/queries/get-churn-model/get-churn-model.handler';
+import { GetChurnModelHttpController } from './churn/queries/get-churn-model/get-churn-model.http.controller';
+import { ListChurnRisksHandler } from './churn/queries/list-churn-risks/list-churn-risks.handler';
+import { ListChurnRisksHttpController } from './churn/queries/list-churn-risks/list-churn-risks.http.controller';
+import { RecomputeRfmHandler } from './rfm/commands/recompute-rfm/recompute-rfm.handler';
+import { RecomputeRfmHttpController } from './rfm/commands/recompute-rfm/recompute-rfm.http.controller';
+import { GetRfmDistributionHandler } from './rfm/queries/get-rfm-distribution/get-rfm-distribution.handler';
+import { GetRfmDistributionHttpController } from './rfm/queries/get-rfm-distribution/get-rfm-distribution.http.controller';
+import { ListRfmCustomersHandler } from './rfm/queries/list-rfm-customers/list-rfm-customers.handler';
+import { ListRfmCustomersHttpController } from './rfm/queries/list-rfm-customers/list-rfm-customers.http.controller';
+import { RfmSnapshots } from './rfm/rfm-snapshots.service';
+import { SnapshotJobs } from './snapshots/snapshot-jobs';
 import { ReadModelsLifecycle } from './read-models.lifecycle';
+import { ProjectionFeed } from './projection-feed';
 
 const logger = new Logger('ReadModels');
 
@@ -37,14 +56,22 @@ function logActivity(activity: EngineActivity): void {
 
 const engine = {
   provide: ProjectionEngine,
-  inject: [DATABASE, EVENT_STORE],
-  useFactory: async (db: Database, store: EventStore): Promise<ProjectionEngine> => {
+  inject: [DATABASE, EVENT_STORE, PersonalDataVault, ProjectionFeed],
+  useFactory: async (
+    db: Database,
+    store: EventStore,
+    vault: PersonalDataVault,
+    feed: ProjectionFeed,
+  ): Promise<ProjectionEngine> => {
     await ProjectionEngine.migrate(db.pool);
     return new ProjectionEngine({
       pool: db.pool,
-      store,
+      // Projections read personal fields (sentiment of free text) and store none (docs/privacy.md).
+      store: new DecryptingEventStore(store, vault),
       logStats: new PostgresLogStats(db.pool),
       projections: READ_MODEL_PROJECTIONS,
+      // The kafka profile's consumer groups; otherwise the in-process feed.
+      liveSource: feed.liveSource,
       observer: logActivity,
     });
   },
@@ -56,7 +83,17 @@ const queryHandlers = [
   GetEmotionCurveHandler,
   ListCustomersHandler,
   GetSurveyTrendHandler,
+  GetRfmDistributionHandler,
+  ListRfmCustomersHandler,
+  GetChurnModelHandler,
+  ListChurnRisksHandler,
+  GetComplaintServiceLevelsHandler,
 ];
+
+const commandHandlers = [RecomputeRfmHandler, RefitChurnModelHandler];
+
+/** The RFM and churn snapshots and their schedules (ChurnModel is exported for band rises). */
+const snapshots = [RfmSnapshots, ChurnModel, SnapshotJobs];
 
 const controllers = [
   GetCustomerHttpController,
@@ -64,6 +101,13 @@ const controllers = [
   GetEmotionCurveHttpController,
   ListCustomersHttpController,
   GetSurveyTrendHttpController,
+  GetRfmDistributionHttpController,
+  ListRfmCustomersHttpController,
+  RecomputeRfmHttpController,
+  GetChurnModelHttpController,
+  ListChurnRisksHttpController,
+  RefitChurnModelHttpController,
+  GetComplaintServiceLevelsHttpController,
   ProjectionsOpsHttpController,
 ];
 
@@ -73,9 +117,17 @@ const controllers = [
  * SQL views over them, the query routes (scope analyst) and the engine's ops routes (scope ops).
  */
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, PrivacyModule],
   controllers,
-  providers: [engine, ReadModelsLifecycle, MinPositionInterceptor, ...queryHandlers],
-  exports: [ProjectionEngine],
+  providers: [
+    ProjectionFeed,
+    engine,
+    ReadModelsLifecycle,
+    MinPositionInterceptor,
+    ...queryHandlers,
+    ...commandHandlers,
+    ...snapshots,
+  ],
+  exports: [ProjectionEngine, ChurnModel],
 })
 export class ReadModelsModule {}

@@ -149,21 +149,24 @@ describe('customer_profile: given events → expect rows', () => {
     });
   });
 
-  it('keeps ids, attributes as stored (null clears), latest consent, first/last seen and counts', () => {
+  it('keeps ids, which attributes are set (never their values; null clears), latest consent, first/last seen and counts', () => {
     const row = build().get(C)!;
     expect(row.linkedAnonymousIds).toEqual(['anon-1']);
     expect(row.attributes).toEqual({
-      firstName: 'Jana',
-      favouriteColour: 'green',
-      locale: 'cs-CZ',
+      firstName: '[personal]',
+      favouriteColour: '[personal]',
+      locale: '[personal]',
     });
+    expect(JSON.stringify(row)).not.toMatch(/Jana|jana@example\.com|green|cs-CZ/);
     expect(row.consents).toEqual({
       'marketing.email': { granted: false, at: at('2025-03-05'), policyVersion: null },
     });
-    expect(row.firstSeenAt).toBe(at('2025-01-04'));
+    // anon-1's browse, before the link, counts for the customer who linked it (identity).
+    expect(row.firstSeenAt).toBe(at('2025-01-03'));
     expect(row.lastSeenAt).toBe(at('2025-03-05'));
-    expect(row.touchpoints).toBe(18);
+    expect(row.touchpoints).toBe(19);
     expect(row.countsByType).toEqual({
+      browse: 1,
       'identity.linked': 1,
       'profile.updated': 2,
       'consent.changed': 2,
@@ -177,7 +180,7 @@ describe('customer_profile: given events → expect rows', () => {
       'survey.nps': 2,
       'survey.csat': 1,
     });
-    expect(row.countsByChannel).toEqual({ web: 6, store: 3, email: 7, phone: 2 });
+    expect(row.countsByChannel).toEqual({ web: 7, store: 3, email: 7, phone: 2 });
   });
 
   it('derives sentiment: explicit, else the survey score, else the text', () => {

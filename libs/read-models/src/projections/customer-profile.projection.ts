@@ -1,8 +1,9 @@
 import type { JsonObject, RecordedEvent } from '@touchline/event-store';
-import { defineProjection } from '@touchline/projections';
+import { defineProjection, type EvolveContext, type KeyContext } from '@touchline/projections';
 import { EVENT_TYPES, isTouchpointType, type JourneyEvent } from '@touchline/touchpoints';
 import { addAmounts } from '../rules/money';
 import { addSentimentDay, type SentimentDays } from '../rules/sentiment-trend';
+import { journeyIdentity } from './identity';
 import {
   customerOfStream,
   dayOf,
@@ -13,26 +14,43 @@ import {
 
 export const CUSTOMER_PROFILE = 'customer_profile';
 
+/**
+ * What the profile keeps of an attribute's value: that it is set, never the value. Attributes are
+ * personal (docs/privacy.md): read models hold no personal data, so that erasure has nothing to
+ * find in them and a dump of them holds none; the values are in the store, encrypted, for the
+ * subject-access export and replay (scope ops).
+ */
+export const PERSONAL_VALUE = '[personal]';
+
 export type SurveyScore = { score: number; at: string; channel: string };
 
 export type Consent = { granted: boolean; at: string; policyVersion: string | null };
 
 /**
- * One row per customer (`customer-<id>` stream), key = customer id. Only what follows from the
- * customer's own events: tier and lifecycle depend on configuration and on the clock, and are
- * computed when read (rules/); RFM and churn risk come from scheduled jobs.
+ * One row per customer (`customer-<id>` stream), key = customer id. It counts the events of every
+ * stream that counts for the customer (identity-aware, docs/read-models.md "Identity"): its own,
+ * the anonymous ids it linked, its earlier ids and the duplicates merged into it, chains included.
+ * A customer whose stream counts for another one keeps a pointer row: `canonicalId` names the
+ * other one, and its counts are empty (they are in the other row). Tier and lifecycle depend on
+ * configuration and on the clock, and are computed when read (rules/); RFM and churn risk come
+ * from scheduled jobs.
  */
 export type CustomerProfileRow = {
   customerId: string;
-  /** Anonymous ids this customer claimed with identity.linked, in the order linked. */
+  /** The customer whose row counts this customer's events: itself, unless merged or linked as an earlier id. */
+  canonicalId: string;
+  /** Anonymous ids claimed with identity.linked by any customer of the group, in the order linked. */
   linkedAnonymousIds: string[];
-  /** Earlier customer ids (identity.linked previousId). */
+  /** Earlier customer ids (identity.linked previousId), of the group. */
   previousIds: string[];
-  /** Duplicates merged into this customer (customer.merged, this one surviving). */
+  /** Duplicates merged into this customer, directly or through another duplicate (chains). */
   mergedIds: string[];
   /** The survivor this customer was merged into, if it was the duplicate. */
   mergedInto: string | null;
-  /** profile.updated, merged attribute by attribute (null clears), as stored. */
+  /**
+   * profile.updated attributes set now (merged attribute by attribute, null clears), each mapped
+   * to PERSONAL_VALUE: which ones are known, not their values.
+   */
   attributes: JsonObject;
   erasedAt: string | null;
   /** Latest decision per purpose (by occurredAt). */
@@ -73,6 +91,7 @@ export type CustomerProfileRow = {
 export function emptyProfile(customerId: string): CustomerProfileRow {
   return {
     customerId,
+    canonicalId: customerId,
     linkedAnonymousIds: [],
     previousIds: [],
     mergedIds: [],
@@ -204,7 +223,7 @@ function applyTouchpoint(row: CustomerProfileRow, e: JourneyEvent): CustomerProf
       const attributes: JsonObject = { ...row.attributes };
       for (const [key, value] of Object.entries(e.data.attributes ?? {})) {
         if (value === null) delete attributes[key];
-        else attributes[key] = value;
+        else attributes[key] = PERSONAL_VALUE;
       }
       return { ...next, attributes };
     }
@@ -245,33 +264,68 @@ function applySystemEvent(row: CustomerProfileRow, e: JourneyEvent): CustomerPro
   switch (e.type) {
     case 'customer.erased':
       return { ...row, attributes: {}, erasedAt: e.occurredAt };
+    // The group's row sees the merges of every stream in it: a duplicate merged into a duplicate
+    // of this customer is one of its merged ids too.
     case 'customer.merged':
-      return e.data.survivorId === row.customerId
-        ? { ...row, mergedIds: withItem(row.mergedIds, e.data.mergedId) }
-        : { ...row, mergedInto: e.data.survivorId };
+      return e.data.mergedId === row.customerId
+        ? { ...row, mergedInto: e.data.survivorId }
+        : { ...row, mergedIds: withItem(row.mergedIds, e.data.mergedId) };
     case 'customer.unmerged':
-      return e.data.survivorId === row.customerId
-        ? { ...row, mergedIds: without(row.mergedIds, e.data.mergedId) }
-        : { ...row, mergedInto: null };
+      return e.data.mergedId === row.customerId
+        ? { ...row, mergedInto: null }
+        : { ...row, mergedIds: without(row.mergedIds, e.data.mergedId) };
     default:
       return row;
   }
 }
 
+/**
+ * The pointer row of a customer whose stream counts for `canonicalId`: its own merge state, and
+ * nothing counted (the canonical row counts it). Only its own stream's events reach it.
+ */
+function applyToPointer(
+  row: CustomerProfileRow | null,
+  key: string,
+  canonicalId: string,
+  e: JourneyEvent,
+): CustomerProfileRow {
+  const current = row ?? emptyProfile(key);
+  let mergedInto = current.mergedInto;
+  if (e.type === 'customer.merged' && e.data.mergedId === key) mergedInto = e.data.survivorId;
+  if (e.type === 'customer.unmerged' && e.data.mergedId === key) mergedInto = null;
+  return { ...emptyProfile(key), canonicalId, mergedInto };
+}
+
+/** The stream's customer, or the customer its links lead to (context.canonical). */
 export function evolveCustomerProfile(
   row: CustomerProfileRow | null,
   event: RecordedEvent,
+  context: EvolveContext = { key: customerOfStream(event.streamId)!, canonical: event.streamId },
 ): CustomerProfileRow {
   const e = readJourneyEvent(event);
-  const current = row ?? emptyProfile(customerOfStream(event.streamId)!);
+  const canonicalId = customerOfStream(context.canonical)!;
+  if (context.key !== canonicalId) return applyToPointer(row, context.key, canonicalId, e);
+  const current = row ?? emptyProfile(context.key);
   return isTouchpointType(e.type) ? applyTouchpoint(current, e) : applySystemEvent(current, e);
+}
+
+/** The canonical customer's row and, for an event of a customer counting for another one, its pointer row. */
+export function customerProfileKeys(
+  event: RecordedEvent,
+  { canonical }: KeyContext,
+): string[] | null {
+  const canonicalId = customerOfStream(canonical);
+  if (canonicalId === null) return null; // an anonymous visitor no customer has claimed (yet)
+  const own = customerOfStream(event.streamId);
+  return own !== null && own !== canonicalId ? [canonicalId, own] : [canonicalId];
 }
 
 export const customerProfileProjection = defineProjection<CustomerProfileRow>({
   name: CUSTOMER_PROFILE,
-  version: 1,
+  version: 2,
   handles: EVENT_TYPES,
-  rowKey: (event) => customerOfStream(event.streamId),
+  identity: journeyIdentity,
+  rowKey: customerProfileKeys,
   evolve: evolveCustomerProfile,
   onPoison: 'dead-letter',
   table: { kind: 'jsonb', indexes: [{ name: 'last_seen', path: ['lastSeenAt'] }] },

@@ -67,7 +67,9 @@ describe('customer_timeline: rows and sentiment', () => {
       touchpointRef: bought.eventId,
       at: at('2025-05-02T09:00:00'),
     });
+    // The text gave the sentiment; the row names it as personal and does not keep it.
     expect(rows[4]!.personalFields).toEqual(['text']);
+    expect(rows[4]!.data).toEqual({ topic: 'returns' });
     expect(rows[0]).toMatchObject({
       streamId: 'anonymous-a-9',
       anonymousId: 'a-9',

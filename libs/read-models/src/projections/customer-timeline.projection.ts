@@ -34,9 +34,9 @@ export type TimelineRow = {
   /** −1..1, or null when the event has no explicit sentiment, no survey score and no text. */
   sentiment: number | null;
   sentimentSource: 'explicit' | 'survey' | 'text' | null;
-  /** The event's data in its current version, as stored. */
+  /** The event's data in its current version, without its personal fields (docs/privacy.md). */
   data: JsonObject;
-  /** Keys of `data` that are personal (docs/events.md): the analytics views leave them out. */
+  /** Keys of the event's data that are personal (docs/events.md): named here, never stored. */
   personalFields: string[];
   survey: {
     kind: SurveyKind;
@@ -91,6 +91,9 @@ export function evolveTimeline(_row: TimelineRow | null, event: RecordedEvent): 
   const owner = parseStreamId(event.streamId);
   const sentiment = sentimentOf(e);
   const survey = surveyAnswerOf(e);
+  const personalFields = personalKeysOf(e);
+  const data: JsonObject = { ...(e.data as unknown as JsonObject) };
+  for (const key of personalFields) delete data[key];
   return {
     streamId: event.streamId,
     customerId: e.customerId ?? (owner && 'customerId' in owner ? owner.customerId : null),
@@ -104,15 +107,19 @@ export function evolveTimeline(_row: TimelineRow | null, event: RecordedEvent): 
     source: e.metadata.source,
     sentiment: sentiment?.value ?? null,
     sentimentSource: sentiment?.source ?? null,
-    data: e.data as unknown as JsonObject,
-    personalFields: personalKeysOf(e),
+    data,
+    personalFields,
     survey: survey && { ...survey, at: e.occurredAt },
   };
 }
 
 export const customerTimelineProjection = defineProjection<TimelineRow>({
   name: CUSTOMER_TIMELINE,
-  version: 1,
+  // 2: personal fields are no longer kept in `data` (docs/privacy.md); the rebuild drops v1's rows.
+  // 3: indexes on type and occurredAt (the RFM recompute and the churn refit read purchases,
+  // complaints and recent rows through them instead of scanning every row); the engine creates a
+  // table's indexes with its build, so the new ones come with a rebuild. Rows are unchanged.
+  version: 3,
   handles: TOUCHPOINT_TYPES,
   rowKey: (event) =>
     isJourneyStream(event.streamId)
@@ -125,6 +132,10 @@ export const customerTimelineProjection = defineProjection<TimelineRow>({
     indexes: [
       { name: 'event_id', path: ['eventId'] },
       { name: 'survey_at', path: ['survey', 'at'] },
+      // Match these expressions exactly (data #>> '{type}', data #>> '{occurredAt}') to use them:
+      // see snapshots/owned-touchpoints.sql.ts.
+      { name: 'type', path: ['type'] },
+      { name: 'occurred_at', path: ['occurredAt'] },
     ],
   },
 });

@@ -1,4 +1,6 @@
 import type { AnyProjection } from '@touchline/projections';
+import { complaintCaseProjection } from '../complaints/complaint-case.projection';
+import { complaintFollowupProjection } from '../complaints/complaint-followup.projection';
 import { customerProfileProjection } from './customer-profile.projection';
 import { customerTimelineProjection } from './customer-timeline.projection';
 import { surveyDailyProjection } from './survey-daily.projection';
@@ -8,4 +10,6 @@ export const READ_MODEL_PROJECTIONS: readonly AnyProjection[] = [
   customerProfileProjection,
   customerTimelineProjection,
   surveyDailyProjection,
+  complaintCaseProjection,
+  complaintFollowupProjection,
 ];

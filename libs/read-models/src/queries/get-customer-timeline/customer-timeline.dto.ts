@@ -57,10 +57,14 @@ export class TimelineItemDto implements TimelineRow {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The event data, as stored',
+    description:
+      'The event data in its current version, without its personal fields (docs/privacy.md)',
   })
   data!: JsonObject;
-  @ApiProperty({ type: [String], description: 'Keys of data that are personal' })
+  @ApiProperty({
+    type: [String],
+    description: 'The personal fields of the event: named here, left out of data',
+  })
   personalFields!: string[];
 }
 

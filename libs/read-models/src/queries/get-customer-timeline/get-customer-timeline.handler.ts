@@ -3,15 +3,11 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@touchline/database';
 import { ProjectionEngine } from '@touchline/projections';
 import { encodeCursor } from '../../http/cursor';
-import {
-  CUSTOMER_PROFILE,
-  type CustomerProfileRow,
-} from '../../projections/customer-profile.projection';
 import { readSentimentPoints } from '../../sql/readSentimentPoints';
 import { readTimelineRanges } from '../../sql/readTimelineRanges';
 import { emotionOf } from '../get-emotion-curve/emotion';
 import { GetCustomerTimelineQuery, type CustomerTimelinePage } from './get-customer-timeline.query';
-import { journeyStreams } from './journey-streams';
+import { journeyOf } from './journey-streams';
 import { cutPage, rangesAfter } from './timeline-page';
 
 @QueryHandler(GetCustomerTimelineQuery)
@@ -23,9 +19,8 @@ export class GetCustomerTimelineHandler implements IQueryHandler<GetCustomerTime
 
   async execute(query: GetCustomerTimelineQuery): Promise<CustomerTimelinePage | null> {
     const { customerId, order, after, limit } = query;
-    const profile = await this.engine.getRow<CustomerProfileRow>(CUSTOMER_PROFILE, customerId);
-    if (profile === null) return null;
-    const streams = journeyStreams(profile);
+    const streams = await journeyOf(this.engine, customerId);
+    if (streams === null) return null;
     // One row more than the page from each stream tells whether another page follows.
     const rows = await readTimelineRanges(
       this.db.pool,

@@ -1,8 +1,14 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import type { JsonObject } from '@touchline/event-store';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../../rules/lifecycle';
 import { TIERS, type Tier } from '../../rules/tier';
-import type { CustomerProfileView } from './customer-profile.view';
+import { CustomerChurnRiskDto } from '../../churn/churn.dto';
+import { CustomerRfmDto } from '../../rfm/rfm.dto';
+import {
+  PERSONAL_DATA_VIEWS,
+  type CustomerProfileView,
+  type PersonalDataView,
+} from './customer-profile.view';
 
 /* OpenAPI shapes of the answers; `implements` keeps them in step with what handlers return. */
 
@@ -19,6 +25,12 @@ class CustomerIdsDto {
     description: 'The survivor this customer was merged into',
   })
   mergedInto!: string | null;
+  @ApiProperty({
+    description:
+      "The customer whose profile counts this one's events: itself, unless it was merged into " +
+      'another customer or linked as an earlier id (then GET answers 307 to that customer)',
+  })
+  canonicalId!: string;
 }
 
 class ConsentDto {
@@ -76,10 +88,29 @@ export class CustomerProfileDto implements CustomerProfileView {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'profile.updated attributes, as stored (personal data)',
+    description:
+      'The profile.updated attributes set now. Masked (the default): each as "[personal]", read ' +
+      'models keep no personal data (docs/privacy.md). With personal=true (scope personal): each ' +
+      'with its value, decrypted from the store, or "[erased]" once its key was destroyed',
+    example: { email: '[personal]', firstName: '[personal]' },
   })
   attributes!: JsonObject;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) erasedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When customer.erased was recorded; with personal=true and attributes shown as "[erased]" ' +
+      'without it, when their keys were destroyed',
+  })
+  erasedAt!: string | null;
+  @ApiProperty({
+    enum: PERSONAL_DATA_VIEWS,
+    description:
+      'masked: attribute values hidden (read model); decrypted: attribute values from the store ' +
+      '(personal=true)',
+  })
+  personalData!: PersonalDataView;
   @ApiProperty({
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(ConsentDto) },
@@ -110,14 +141,18 @@ export class CustomerProfileDto implements CustomerProfileView {
   @ApiProperty({ type: SentimentDto }) sentiment!: SentimentDto;
   @ApiProperty({ enum: TIERS }) tier!: Tier;
   @ApiProperty({ enum: LIFECYCLE_STAGES }) lifecycleStage!: LifecycleStage;
-  @ApiPropertyOptional({ nullable: true, type: Object, description: 'Not computed yet (RFM job)' })
-  rfm!: null;
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: CustomerRfmDto,
     nullable: true,
-    type: Object,
-    description: 'Not computed yet (churn model)',
+    description: 'From the RFM snapshot (as of its asOf); null without a purchase as of it',
   })
-  churnRisk!: null;
+  rfm!: CustomerRfmDto | null;
+  @ApiProperty({
+    type: CustomerChurnRiskDto,
+    nullable: true,
+    description: 'From the churn snapshot (as of its asOf); null without a purchase as of it',
+  })
+  churnRisk!: CustomerChurnRiskDto | null;
   @ApiProperty({ format: 'date-time' }) asOf!: string;
 }
 

@@ -12,6 +12,15 @@ import {
   type SentimentTrend,
 } from '../../rules/sentiment-trend';
 import { customerTier, type Tier } from '../../rules/tier';
+import type { CustomerChurnRiskView } from '../../churn/churn-model.view';
+import {
+  NO_SCORES,
+  type CustomerRfmView,
+  type CustomerScores,
+} from '../../snapshots/customer-scores';
+
+export const PERSONAL_DATA_VIEWS = ['masked', 'decrypted'] as const;
+export type PersonalDataView = (typeof PERSONAL_DATA_VIEWS)[number];
 
 /** A profile as the API answers it: the stored row plus what is computed when read. */
 export interface CustomerProfileView {
@@ -21,9 +30,17 @@ export interface CustomerProfileView {
     previousIds: string[];
     mergedIds: string[];
     mergedInto: string | null;
+    /** The customer whose profile counts this one's events: itself unless merged or an earlier id. */
+    canonicalId: string;
   };
+  /**
+   * The profile.updated attributes set now: each as "[personal]" (masked), or, when
+   * `personalData` is "decrypted", its value from the store or "[erased]".
+   */
   attributes: JsonObject;
   erasedAt: string | null;
+  /** masked: from the read model, which keeps no values; decrypted: from the store (?personal=true). */
+  personalData: PersonalDataView;
   consents: Record<string, Consent>;
   firstSeenAt: string | null;
   lastSeenAt: string | null;
@@ -50,10 +67,10 @@ export interface CustomerProfileView {
   };
   tier: Tier;
   lifecycleStage: LifecycleStage;
-  /** From the scheduled RFM job (not yet built): null until then. */
-  rfm: null;
-  /** From the scheduled churn model (not yet built): null until then. */
-  churnRisk: null;
+  /** From the RFM snapshot; null when there is none or it has no purchase of this customer. */
+  rfm: CustomerRfmView | null;
+  /** From the churn snapshot; null when there is none or it has no purchase of this customer. */
+  churnRisk: CustomerChurnRiskView | null;
   /** The instant the clock-dependent fields (lifecycle stage, sentiment trend) were computed for. */
   asOf: string;
 }
@@ -62,6 +79,7 @@ export function toCustomerProfileView(
   row: CustomerProfileRow,
   asOf: Date,
   thresholds: TierThresholds,
+  scores: CustomerScores = NO_SCORES,
 ): CustomerProfileView {
   return {
     customerId: row.customerId,
@@ -70,9 +88,12 @@ export function toCustomerProfileView(
       previousIds: row.previousIds,
       mergedIds: row.mergedIds,
       mergedInto: row.mergedInto,
+      // Rows built before identity resolution (projection version 1) have no canonicalId.
+      canonicalId: row.canonicalId ?? row.customerId,
     },
     attributes: row.attributes,
     erasedAt: row.erasedAt,
+    personalData: 'masked',
     consents: row.consents,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,
@@ -106,8 +127,8 @@ export function toCustomerProfileView(
     },
     tier: customerTier(row, thresholds),
     lifecycleStage: lifecycleStage(row, asOf),
-    rfm: null,
-    churnRisk: null,
+    rfm: scores.rfm,
+    churnRisk: scores.churnRisk,
     asOf: asOf.toISOString(),
   };
 }

@@ -2,12 +2,8 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@touchline/database';
 import { ProjectionEngine } from '@touchline/projections';
-import {
-  CUSTOMER_PROFILE,
-  type CustomerProfileRow,
-} from '../../projections/customer-profile.projection';
 import { readSentimentPoints } from '../../sql/readSentimentPoints';
-import { journeyStreams } from '../get-customer-timeline/journey-streams';
+import { journeyOf } from '../get-customer-timeline/journey-streams';
 import { rangesAfter } from '../get-customer-timeline/timeline-page';
 import { emotionOf } from './emotion';
 import { GetEmotionCurveQuery, type EmotionCurve } from './get-emotion-curve.query';
@@ -20,9 +16,9 @@ export class GetEmotionCurveHandler implements IQueryHandler<GetEmotionCurveQuer
   ) {}
 
   async execute({ customerId }: GetEmotionCurveQuery): Promise<EmotionCurve | null> {
-    const profile = await this.engine.getRow<CustomerProfileRow>(CUSTOMER_PROFILE, customerId);
-    if (profile === null) return null;
-    const ranges = rangesAfter(journeyStreams(profile), null, 'asc');
+    const streams = await journeyOf(this.engine, customerId);
+    if (streams === null) return null;
+    const ranges = rangesAfter(streams, null, 'asc');
     return { customerId, ...emotionOf(await readSentimentPoints(this.db.pool, ranges)) };
   }
 }

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@touchline/database';
 import { addDays, formatDay } from '../../rules/calendar';
+import { countSurveyAnswersByCustomer } from '../../sql/countSurveyAnswersByCustomer';
 import { countSurveyAnswersByTouchpointType } from '../../sql/countSurveyAnswersByTouchpointType';
 import { readSurveyDaily } from '../../sql/readSurveyDaily';
 import { GetSurveyTrendQuery, type SurveyTrend } from './get-survey-trend.query';
@@ -15,7 +16,38 @@ export class GetSurveyTrendHandler implements IQueryHandler<GetSurveyTrendQuery>
     const { kind, interval, groupBy, filter } = query;
     const window = trendWindow(query.from, query.to, interval);
     const entries: ScoreCountEntry[] = [];
-    if (groupBy === 'type' || filter.type !== null) {
+    const byType = groupBy === 'type' || filter.type !== null;
+    if (
+      groupBy === 'tier' ||
+      groupBy === 'segment' ||
+      filter.tier !== null ||
+      filter.segment !== null
+    ) {
+      // Per customer: each answer resolved to the customer it counts for, with their current
+      // tier and RF segment (docs/read-models.md#survey-trends).
+      const rows = await countSurveyAnswersByCustomer(
+        this.db.pool,
+        kind,
+        window.firstDay,
+        window.endDay,
+        filter.channel,
+        byType,
+      );
+      for (const row of rows) {
+        if (filter.type !== null && row.touchpointType !== filter.type) continue;
+        if (filter.tier !== null && row.tier !== filter.tier) continue;
+        if (filter.segment !== null && row.segment !== filter.segment) continue;
+        const group =
+          groupBy === 'type'
+            ? row.touchpointType!
+            : groupBy === 'tier'
+              ? row.tier
+              : groupBy === 'segment'
+                ? row.segment
+                : row.channel;
+        entries.push({ day: row.day, group, score: row.score, n: row.n });
+      }
+    } else if (byType) {
       // Only the timeline knows what an answer was about (survey_daily has no such dimension).
       const rows = await countSurveyAnswersByTouchpointType(
         this.db.pool,

@@ -55,7 +55,7 @@ export class GetSurveyTrendHttpController {
   @ReadsProjections(SURVEY_DAILY, CUSTOMER_TIMELINE)
   @ApiOperation({
     summary: 'Customer effort score trend',
-    description: describe('n and the mean answer (1–7, lower is less effort)'),
+    description: describe('n and the mean answer (1–7, CES 2.0: higher is easier)'),
   })
   @ApiOkResponse({ type: CesTrendDto })
   ces(@QueryParams(queryValidation) request: SurveyTrendRequestDto): Promise<SurveyTrend> {
@@ -88,6 +88,8 @@ export class GetSurveyTrendHttpController {
       new GetSurveyTrendQuery(kind, from, to, interval, request.groupBy ?? null, {
         channel: request.channel ?? null,
         type: request.type ?? null,
+        tier: request.tier ?? null,
+        segment: request.segment ?? null,
       }),
     );
   }

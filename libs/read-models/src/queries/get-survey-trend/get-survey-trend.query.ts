@@ -13,6 +13,14 @@ export interface SurveyTrend {
   series: SurveySeries[];
 }
 
+export interface SurveyTrendFilter {
+  channel: string | null;
+  type: string | null;
+  /** The current tier / RF segment of the customer the answer counts for. */
+  tier: string | null;
+  segment: string | null;
+}
+
 /** NPS, CSAT or CES per bucket of days `from`..`to` (UTC, included, whole buckets). */
 export class GetSurveyTrendQuery extends Query<SurveyTrend> {
   constructor(
@@ -21,7 +29,7 @@ export class GetSurveyTrendQuery extends Query<SurveyTrend> {
     readonly to: Date,
     readonly interval: Interval,
     readonly groupBy: GroupBy | null,
-    readonly filter: { channel: string | null; type: string | null },
+    readonly filter: SurveyTrendFilter,
   ) {
     super();
   }

@@ -2,11 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { CHANNELS, TOUCHPOINT_TYPES, type Channel } from '@touchline/touchpoints';
 import { INTERVALS, type Interval } from '../../rules/calendar';
+import { TIERS } from '../../rules/tier';
+import { RF_SEGMENTS } from '../../rfm/rfm.dto';
+import { NO_CUSTOMER, UNSCORED } from '../../sql/countSurveyAnswersByCustomer';
 
-export const GROUP_BYS = ['channel', 'type'] as const;
+export const GROUP_BYS = ['channel', 'type', 'tier', 'segment'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 /** What `type` can be: the type of the touchpoint answered about, or why there is none. */
 export const ABOUT_TYPES = [...TOUCHPOINT_TYPES, 'unspecified', 'unknown'] as const;
+/** What `tier` can be: the customer's current tier, or unknown (an unclaimed anonymous visitor). */
+export const ANSWER_TIERS = [...TIERS, NO_CUSTOMER] as const;
+/** What `segment` can be: the customer's RF segment in the current RFM snapshot, or why none. */
+export const ANSWER_SEGMENTS = [...RF_SEGMENTS, UNSCORED, NO_CUSTOMER] as const;
 export const MAX_BUCKETS = 1_000;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -36,7 +43,8 @@ export class SurveyTrendRequestDto {
 
   @ApiPropertyOptional({
     enum: GROUP_BYS,
-    description: 'channel of the answer, or type of the touchpoint the answer is about',
+    description:
+      'channel of the answer, type of the touchpoint the answer is about, or the current tier / RF segment (current RFM snapshot) of the customer the answer counts for (docs/read-models.md#survey-trends)',
   })
   @IsOptional()
   @IsIn(GROUP_BYS)
@@ -55,6 +63,24 @@ export class SurveyTrendRequestDto {
   @IsOptional()
   @IsIn(ABOUT_TYPES)
   type?: string;
+
+  @ApiPropertyOptional({
+    enum: ANSWER_TIERS,
+    description:
+      'Only answers of customers whose tier is this now (unknown: anonymous answers no customer has claimed)',
+  })
+  @IsOptional()
+  @IsIn(ANSWER_TIERS)
+  tier?: string;
+
+  @ApiPropertyOptional({
+    enum: ANSWER_SEGMENTS,
+    description:
+      'Only answers of customers in this RF segment of the current RFM snapshot (unscored: not in it; unknown: no customer)',
+  })
+  @IsOptional()
+  @IsIn(ANSWER_SEGMENTS)
+  segment?: string;
 }
 
 export class MetricChangeDto {

@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ChurnBand, RfSegment } from '@touchline/analytics';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PROFILE_SORT_FIELDS } from '../../sql/listProfiles';
 import { LIFECYCLE_STAGES, type LifecycleStage } from '../../rules/lifecycle';
 import { TIERS, type Tier } from '../../rules/tier';
+import { BANDS } from '../../churn/churn.dto';
+import { RF_SEGMENTS } from '../../rfm/rfm.dto';
 import { CustomerProfileDto } from '../get-customer/customer-profile.dto';
 
 /** A sort field, descending with a leading minus. */
@@ -22,10 +25,21 @@ export class ListCustomersRequestDto {
   @IsIn(LIFECYCLE_STAGES)
   lifecycle?: LifecycleStage;
 
+  @ApiPropertyOptional({ enum: RF_SEGMENTS, description: 'RF segment in the RFM snapshot' })
+  @IsOptional()
+  @IsIn(RF_SEGMENTS)
+  segment?: RfSegment;
+
+  @ApiPropertyOptional({ enum: BANDS, description: 'Churn risk band in the churn snapshot' })
+  @IsOptional()
+  @IsIn(BANDS)
+  risk?: ChurnBand;
+
   @ApiPropertyOptional({
     enum: CUSTOMER_SORTS,
     default: '-lastSeenAt',
-    description: 'A field, descending with a leading minus; ties by customer id',
+    description:
+      'A field, descending with a leading minus; ties by customer id. churnRisk (score), clv (12-month CLV) and valueAtRisk (score/100 × CLV) list only customers the churn snapshot scored.',
   })
   @IsOptional()
   @IsIn(CUSTOMER_SORTS)

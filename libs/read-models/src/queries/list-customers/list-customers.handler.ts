@@ -3,6 +3,7 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
 import { DATABASE, type Database } from '@touchline/database';
 import { encodeCursor } from '../../http/cursor';
+import { readCustomerScores } from '../../snapshots/customer-scores';
 import { listProfiles } from '../../sql/listProfiles';
 import { toCustomerProfileView } from '../get-customer/customer-profile.view';
 import { ListCustomersQuery, type CustomerPage } from './list-customers.query';
@@ -20,6 +21,8 @@ export class ListCustomersHandler implements IQueryHandler<ListCustomersQuery> {
     const rows = await listProfiles(this.db.pool, {
       tier: filter.tier,
       lifecycle: filter.lifecycle,
+      segment: filter.segment,
+      risk: filter.risk,
       sort: sort.field,
       descending: sort.descending,
       after: page.after,
@@ -29,8 +32,14 @@ export class ListCustomersHandler implements IQueryHandler<ListCustomersQuery> {
     });
     const items = rows.slice(0, page.limit);
     const last = items.at(-1);
+    const scores = await readCustomerScores(
+      this.db.pool,
+      items.map((r) => r.key),
+    );
     return {
-      items: items.map((r) => toCustomerProfileView(r.data, asOf, this.config.tierThresholds)),
+      items: items.map((r) =>
+        toCustomerProfileView(r.data, asOf, this.config.tierThresholds, scores.get(r.key)),
+      ),
       nextCursor:
         rows.length > page.limit && last
           ? encodeCursor({

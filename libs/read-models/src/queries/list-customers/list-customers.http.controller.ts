@@ -10,7 +10,8 @@ import type { ProfileSortField } from '../../sql/listProfiles';
 import { CustomerPageDto, ListCustomersRequestDto } from './list-customers.dto';
 import { ListCustomersQuery, type CustomerPage } from './list-customers.query';
 
-const NUMBER = /^-?\d+(\.\d+)?$/;
+/** A sort value as the database prints it: numeric, or a double in its shortest form (1.5e-05). */
+const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
 @ApiTags('customers')
 @RequireScope('analyst')
@@ -21,7 +22,8 @@ export class ListCustomersHttpController {
   @Get()
   @ReadsProjections(CUSTOMER_PROFILE)
   @ApiOperation({
-    summary: 'Customers, filtered by tier and lifecycle stage, sorted, a page at a time',
+    summary:
+      'Customers, filtered by tier, lifecycle stage, RF segment and churn band, sorted, a page at a time',
     description:
       'Cursor pagination: pass nextCursor as cursor, with the same sort. Customers without a touchpoint have no seen-at dates and only appear under the other sorts.',
   })
@@ -32,7 +34,7 @@ export class ListCustomersHttpController {
   ): Promise<CustomerPage> {
     const sort = request.sort ?? '-lastSeenAt';
     const field = sort.replace(/^-/, '') as ProfileSortField;
-    const numeric = field === 'netSpend' || field === 'orders';
+    const numeric = !['lastSeenAt', 'firstSeenAt', 'customerId'].includes(field);
     const after =
       request.cursor === undefined
         ? null
@@ -47,7 +49,12 @@ export class ListCustomersHttpController {
           );
     return this.queryBus.execute(
       new ListCustomersQuery(
-        { tier: request.tier ?? null, lifecycle: request.lifecycle ?? null },
+        {
+          tier: request.tier ?? null,
+          lifecycle: request.lifecycle ?? null,
+          segment: request.segment ?? null,
+          risk: request.risk ?? null,
+        },
         { field, descending: sort.startsWith('-') },
         { after, limit: request.limit ?? 50 },
       ),

@@ -1,4 +1,5 @@
 import { Query } from '@nestjs/cqrs';
+import type { ChurnBand, RfSegment } from '@touchline/analytics';
 import type { ProfileSortField } from '../../sql/listProfiles';
 import type { LifecycleStage } from '../../rules/lifecycle';
 import type { Tier } from '../../rules/tier';
@@ -11,7 +12,12 @@ export interface CustomerPage {
 
 export class ListCustomersQuery extends Query<CustomerPage> {
   constructor(
-    readonly filter: { tier: Tier | null; lifecycle: LifecycleStage | null },
+    readonly filter: {
+      tier: Tier | null;
+      lifecycle: LifecycleStage | null;
+      segment: RfSegment | null;
+      risk: ChurnBand | null;
+    },
     readonly sort: { field: ProfileSortField; descending: boolean },
     readonly page: { after: { value: string; key: string } | null; limit: number },
   ) {
