@@ -45,7 +45,12 @@ describe('touchline CLI commands', () => {
     db = await createTestDatabase();
     const moduleRef = await Test.createTestingModule({
       imports: [
-        CliModule.forRoot(loadCliConfig({ DATABASE_URL: 'postgres://unused@localhost/unused' })),
+        CliModule.forRoot(
+          loadCliConfig({
+            DATABASE_URL: 'postgres://unused@localhost/unused',
+            TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
+          }),
+        ),
       ],
     })
       // The test owns the database; closing the app must not close it.
@@ -173,7 +178,11 @@ describeWithServer('touchline CLI process', () => {
 
   const touchline = (...args: string[]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: db.url,
+        TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
+      };
       delete env.TOUCHLINE_API_KEYS;
       delete env.TOUCHLINE_API_KEYS_FILE;
       execFile(

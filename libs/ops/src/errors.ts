@@ -8,3 +8,17 @@ export class HashChainUnavailableError extends Error {
     this.name = 'HashChainUnavailableError';
   }
 }
+
+/** An erasure request id was used before, for the same customer, with another reason. */
+export class ErasureRequestConflictError extends Error {
+  constructor(
+    readonly customerId: string,
+    readonly requestId: string,
+  ) {
+    super(
+      `Erasure request ${requestId} of customer ${customerId} was recorded before with other ` +
+        'details: use a new requestId, or repeat the original request',
+    );
+    this.name = 'ErasureRequestConflictError';
+  }
+}

@@ -1,5 +1,5 @@
 export { OpsModule } from './ops.module';
-export { OpsService, OPS_UPCAST } from './ops.service';
+export { OpsService, OPS_UPCAST, OPS_SEAL_PERSONAL } from './ops.service';
 export type { JourneyWindow } from './ops.service';
 export { HashChainUnavailableError } from './errors';
 export { parseInstant, INSTANT_FORMAT } from './instant';
@@ -24,6 +24,19 @@ export { OPS_STREAM_HEADS } from './verify-chain/stream-heads.port';
 export type { StreamHead, StreamHeads } from './verify-chain/stream-heads.port';
 export { PostgresStreamHeads } from './verify-chain/postgres-stream-heads.adapter';
 
+export {
+  recordMerge,
+  checkMergeRequest,
+  MergeRefusedError,
+} from './merge-customers/merge-customers';
+export type {
+  MergeKind,
+  MergeRequest,
+  MergeResult,
+  SealPersonalData,
+} from './merge-customers/merge-customers';
+export { resolveIdentityGroup, identityChangesOf } from './merge-customers/identity-links';
+export type { IdentityGroup } from './merge-customers/identity-links';
 export { replayJourney } from './replay-journey/replay-journey';
 export type {
   ReplayJourneyOptions,
@@ -34,6 +47,7 @@ export type {
 export {
   OPS_JOURNEY_STREAMS,
   ownStreamOnly,
+  linkedStreams,
   customerStreamId,
 } from './replay-journey/journey-streams';
 export type { JourneyStreams } from './replay-journey/journey-streams';
@@ -53,3 +67,14 @@ export type {
   AuditPage,
   ListAuditOptions,
 } from './audit/ops-audit';
+
+export {
+  eraseCustomer,
+  checkErasureRequest,
+  CUSTOMER_ERASED_EVENT_TYPE,
+} from './erase-customer/erase-customer';
+export type { CustomerErasure, ErasureRequest } from './erase-customer/erase-customer';
+export { exportCustomer } from './export-customer/export-customer';
+export type { CustomerExport } from './export-customer/export-customer';
+export { ErasureRequestConflictError } from './errors';
+export type { OpenPersonalData, PersonalDataState } from './replay-journey/replay-journey';

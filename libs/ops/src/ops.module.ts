@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { DATABASE, type Database } from '@touchline/database';
 import { EVENT_STORE, PostgresEventStore, type EventStore } from '@touchline/event-store';
+import { PersonalDataVault, PrivacyModule } from '@touchline/privacy';
 import { touchpointUpcasters } from '@touchline/touchpoints';
 import { ListAuditHttpController } from './audit/list-audit.http.controller';
-import { OPS_UPCAST, OpsService } from './ops.service';
-import { OPS_JOURNEY_STREAMS, ownStreamOnly } from './replay-journey/journey-streams';
+import { EraseCustomerHttpController } from './erase-customer/erase-customer.http.controller';
+import { ExportCustomerHttpController } from './export-customer/export-customer.http.controller';
+import { MergeCustomersHttpController } from './merge-customers/merge-customers.http.controller';
+import type { SealPersonalData } from './merge-customers/merge-customers';
+import { OPS_SEAL_PERSONAL, OPS_UPCAST, OpsService } from './ops.service';
+import { OPS_JOURNEY_STREAMS, linkedStreams } from './replay-journey/journey-streams';
 import type { Upcast } from './replay-journey/replay-journey';
 import { ReplayJourneyHttpController } from './replay-journey/replay-journey.http.controller';
 import { PostgresStreamHeads } from './verify-chain/postgres-stream-heads.adapter';
@@ -15,6 +20,9 @@ const controllers = [
   ReplayJourneyHttpController,
   VerifyChainHttpController,
   ListAuditHttpController,
+  MergeCustomersHttpController,
+  EraseCustomerHttpController,
+  ExportCustomerHttpController,
 ];
 
 const adapters = [
@@ -27,9 +35,20 @@ const adapters = [
   },
 ];
 
-/** Merge and identity links rebind OPS_JOURNEY_STREAMS; see journey-streams.ts. */
+/** Journeys follow the identity links recorded in the store (journey-streams.ts). */
 const policies = [
-  { provide: OPS_JOURNEY_STREAMS, useValue: ownStreamOnly },
+  {
+    provide: OPS_JOURNEY_STREAMS,
+    inject: [EVENT_STORE],
+    useFactory: (store: EventStore) => linkedStreams(store),
+  },
+  {
+    provide: OPS_SEAL_PERSONAL,
+    inject: [{ token: PersonalDataVault, optional: true }],
+    // The privacy vault (global PrivacyModule) encrypts a merge's reason with each customer's key.
+    useFactory: (vault?: PersonalDataVault): SealPersonalData | null =>
+      vault ? (streamId, event) => vault.seal(streamId, event) : null,
+  },
   {
     provide: OPS_UPCAST,
     useValue: ((event) => touchpointUpcasters.upcast(event)) satisfies Upcast,
@@ -43,6 +62,8 @@ const services = [OpsService];
  * `ops`) and, through OpsService, the CLI. Needs the global EVENT_STORE and DATABASE.
  */
 @Module({
+  // Erasure, export and key rotation use the data keys; replay and export decrypt.
+  imports: [PrivacyModule],
   controllers,
   providers: [...adapters, ...policies, ...services],
   exports: [OpsService],

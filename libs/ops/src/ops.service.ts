@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type JsonObject } from '@touchline/event-store';
+import { DataKeys, PersonalDataVault, type RotationResult } from '@touchline/privacy';
 import {
   listAudit,
   recordOpsAction,
@@ -10,9 +11,24 @@ import {
 } from './audit/ops-audit';
 import {
   customerStreamId,
+  ownStreamOnly,
   OPS_JOURNEY_STREAMS,
   type JourneyStreams,
 } from './replay-journey/journey-streams';
+import {
+  MergeRefusedError,
+  recordMerge,
+  type MergeKind,
+  type MergeRequest,
+  type MergeResult,
+  type SealPersonalData,
+} from './merge-customers/merge-customers';
+import {
+  eraseCustomer,
+  type CustomerErasure,
+  type ErasureRequest,
+} from './erase-customer/erase-customer';
+import { exportCustomer, type CustomerExport } from './export-customer/export-customer';
 import { replayJourney, type JourneyReplay, type Upcast } from './replay-journey/replay-journey';
 import type { StreamVerification } from './verify-chain/check-chain';
 import { OPS_STREAM_HEADS, type StreamHeads } from './verify-chain/stream-heads.port';
@@ -20,6 +36,8 @@ import { verifyAll, type StoreVerification, type VerifyProgress } from './verify
 import { verifyStream } from './verify-chain/verify-stream';
 
 export const OPS_UPCAST = Symbol('OPS_UPCAST');
+/** Seals personal fields of the events ops records (a merge's reason); see OpsModule. */
+export const OPS_SEAL_PERSONAL = Symbol('OPS_SEAL_PERSONAL');
 
 export interface JourneyWindow {
   asOf?: Date;
@@ -40,10 +58,67 @@ const AUDITED_BROKEN_STREAMS = 20;
 export class OpsService {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly keys: DataKeys,
+    private readonly vault: PersonalDataVault,
     @Optional() @Inject(OPS_STREAM_HEADS) private readonly heads: StreamHeads | null = null,
     @Optional() @Inject(OPS_JOURNEY_STREAMS) private readonly journeyStreams?: JourneyStreams,
     @Optional() @Inject(OPS_UPCAST) private readonly upcast?: Upcast,
+    @Optional() @Inject(OPS_SEAL_PERSONAL) private readonly seal?: SealPersonalData | null,
   ) {}
+
+  /**
+   * Merges the duplicate `mergedId` into `survivorId`: customer.merged in both streams, at once.
+   * Refusals throw MergeRefusedError (invalid, not_found, conflict) and are audited as such.
+   */
+  mergeCustomers(actor: OpsActor, request: MergeRequest): Promise<MergeResult> {
+    return this.merge(actor, 'merge', request);
+  }
+
+  /** Undoes a merge with customer.unmerged in both streams (a compensating event). */
+  unmergeCustomers(actor: OpsActor, request: MergeRequest): Promise<MergeResult> {
+    return this.merge(actor, 'unmerge', request);
+  }
+
+  private async merge(
+    actor: OpsActor,
+    kind: MergeKind,
+    request: MergeRequest,
+  ): Promise<MergeResult> {
+    const outcome = await this.audited(
+      actor,
+      kind === 'merge' ? 'customer.merge' : 'customer.unmerge',
+      typeof request.mergedId === 'string' ? request.mergedId : null,
+      async () => {
+        try {
+          return await recordMerge(this.store, kind, request, this.seal ?? undefined);
+        } catch (error) {
+          // A refusal is an outcome of the action, audited as such, not a failure of it.
+          if (error instanceof MergeRefusedError) return error;
+          throw error;
+        }
+      },
+      (result): { outcome: OpsOutcome; detail: JsonObject } =>
+        result instanceof MergeRefusedError
+          ? {
+              outcome: result.reason === 'not_found' ? 'not_found' : 'refused',
+              detail: {
+                survivorId: String(request.survivorId),
+                mergedId: String(request.mergedId),
+                refused: result.message,
+              },
+            }
+          : {
+              outcome: 'succeeded',
+              detail: {
+                survivorId: result.survivorId,
+                mergedId: result.mergedId,
+                events: result.events.map((e) => ({ ...e })),
+              },
+            },
+    );
+    if (outcome instanceof MergeRefusedError) throw outcome;
+    return outcome;
+  }
 
   /** Null when the store had no event of the customer by `asOf`. */
   replayJourney(
@@ -61,6 +136,7 @@ export class OpsService {
           heads: this.heads,
           streams: this.journeyStreams,
           upcast: this.upcast,
+          open: (event) => this.vault.open(event),
         }),
       (replay) => ({
         outcome: replay ? 'succeeded' : 'not_found',
@@ -123,6 +199,78 @@ export class OpsService {
     );
   }
 
+  /**
+   * GDPR erasure (crypto-shredding): destroys the data keys of the customer's journey and records
+   * customer.erased. Null when the customer has neither events nor keys.
+   */
+  eraseCustomer(
+    actor: OpsActor,
+    customerId: string,
+    request: ErasureRequest,
+  ): Promise<CustomerErasure | null> {
+    return this.audited(
+      actor,
+      'customer.erase',
+      customerId,
+      () => eraseCustomer(this.store, this.keys, this.journeyOf, customerId, request),
+      (erasure) => ({
+        outcome: erasure ? 'succeeded' : 'not_found',
+        // Labels and counts only: the audit trail must hold no personal data either.
+        detail: {
+          reason: request.reason ?? null,
+          requestId: request.requestId ?? null,
+          ...(erasure
+            ? {
+                streams: erasure.streams.length,
+                keysDestroyed: erasure.keysDestroyed,
+                eventId: erasure.erasedEvent.eventId,
+                status: erasure.erasedEvent.status,
+              }
+            : {}),
+        },
+      }),
+    );
+  }
+
+  /** Subject access: every event of the customer's journey, decrypted. Null without events. */
+  exportCustomer(actor: OpsActor, customerId: string): Promise<CustomerExport | null> {
+    return this.audited(
+      actor,
+      'customer.export',
+      customerId,
+      () => exportCustomer(this.store, this.vault, this.journeyOf, customerId, this.upcast),
+      (result): { outcome: OpsOutcome; detail: JsonObject } =>
+        result
+          ? {
+              outcome: 'succeeded',
+              detail: {
+                streams: result.streams.length,
+                events: result.events.length,
+                erasedEvents: result.erasedEvents,
+              },
+            }
+          : { outcome: 'not_found', detail: {} },
+    );
+  }
+
+  /** Re-wraps every data key under the active master key; events are untouched. */
+  rotateKeys(actor: OpsActor, onProgress?: (done: number) => void): Promise<RotationResult> {
+    return this.audited(
+      actor,
+      'keys.rotate',
+      null,
+      () => this.keys.rotate({ onProgress }),
+      (result) => ({
+        outcome: 'succeeded',
+        detail: {
+          activeMasterKeyId: result.activeMasterKeyId,
+          rewrapped: { ...result.rewrapped },
+          liveKeys: { ...result.liveKeys },
+        },
+      }),
+    );
+  }
+
   listAudit(
     actor: OpsActor,
     options: { limit?: number; before?: number } = {},
@@ -142,6 +290,9 @@ export class OpsService {
       }),
     );
   }
+
+  private readonly journeyOf: JourneyStreams = (customerId, asOf) =>
+    (this.journeyStreams ?? ownStreamOnly)(customerId, asOf);
 
   private async audited<T>(
     actor: OpsActor,

@@ -11,13 +11,25 @@ export type OpsActor =
   { kind: 'api_key'; id: string } | { kind: 'cli_user'; id: string; host?: string };
 
 /** Erasure, merge, rebuild and key rotation add their names here. */
-export type OpsAction = 'journey.replay' | 'chain.verify' | 'store.verify' | 'audit.list';
+export type OpsAction =
+  | 'journey.replay'
+  | 'chain.verify'
+  | 'store.verify'
+  | 'audit.list'
+  | 'customer.merge'
+  | 'customer.unmerge'
+  | 'customer.erase'
+  | 'customer.export'
+  | 'customer.personal.read'
+  | 'keys.rotate'
+  | 'projections.rebuild';
 
 /**
  * succeeded: the action ran to its end (a verification that found a broken chain succeeded: its
- * finding is in the detail); not_found: there was nothing to act on; failed: it threw.
+ * finding is in the detail); not_found: there was nothing to act on; refused: the state did not
+ * allow it and nothing was done (a merge of a customer already merged); failed: it threw.
  */
-export type OpsOutcome = 'succeeded' | 'not_found' | 'failed';
+export type OpsOutcome = 'succeeded' | 'not_found' | 'refused' | 'failed';
 
 export interface OpsActionRecord {
   actor: OpsActor;

@@ -27,6 +27,7 @@ describe('ops HTTP routes', () => {
     db = await createTestDatabase();
     const config = loadConfig({
       DATABASE_URL: 'postgres://unused@localhost/unused',
+      TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
       TOUCHLINE_API_KEYS: [
         `ops:${KEYS.ops}:ops`,
         `root:${KEYS.admin}:admin`,
@@ -78,6 +79,7 @@ describe('ops HTTP routes', () => {
     `/v1/ops/customers/${customerId}/journey`,
     `/v1/ops/verify/${customerId}`,
     '/v1/ops/audit?limit=5',
+    `/v1/ops/customers/${customerId}/export`,
   ];
 
   it('every route: 401 without a key, 403 for ingest and analyst keys, 200 for ops and admin', async () => {

@@ -94,6 +94,7 @@ describe('replayJourney', () => {
         causationId: 'cmd-7',
         data: event.data,
         metadata: event.metadata,
+        personalData: 'none',
       },
     ]);
 

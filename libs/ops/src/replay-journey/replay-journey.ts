@@ -23,7 +23,20 @@ export interface ReplayJourneyOptions {
   heads?: StreamHeads | null;
   streams?: JourneyStreams;
   upcast?: Upcast;
+  /** Decrypts personal fields (docs/privacy.md); without it events are shown as stored. */
+  open?: OpenPersonalData;
 }
+
+/**
+ * Merges an event's personal fields back into its data (the privacy library's vault), or says
+ * they were erased. The hash chain is still verified over the events as stored.
+ */
+export type OpenPersonalData = (
+  event: RecordedEvent,
+) => Promise<RecordedEvent & { personalData: PersonalDataState }>;
+
+/** none: no personal fields; decrypted: in data; erased: gone for good; encrypted: not opened. */
+export type PersonalDataState = 'none' | 'decrypted' | 'erased' | 'encrypted';
 
 export interface ReplayedEvent {
   streamId: string;
@@ -44,6 +57,11 @@ export interface ReplayedEvent {
   metadata: JsonObject;
   /** Why the data is shown as recorded rather than upcast (an unknown type or version). */
   upcastError?: string;
+  /**
+   * The event's personal fields: none; decrypted (in data); erased (the customer's key was
+   * destroyed: absent from data); encrypted (not decrypted: no vault given).
+   */
+  personalData: PersonalDataState;
 }
 
 export interface JourneyReplay {
@@ -70,7 +88,7 @@ export interface JourneyReplay {
 export async function replayJourney(
   store: EventStore,
   customerId: string,
-  { asOf, from, to, heads, streams = ownStreamOnly, upcast }: ReplayJourneyOptions = {},
+  { asOf, from, to, heads, streams = ownStreamOnly, upcast, open }: ReplayJourneyOptions = {},
 ): Promise<JourneyReplay | null> {
   const streamIds = await streams(customerId, asOf);
   const recorded: RecordedEvent[] = [];
@@ -105,7 +123,9 @@ export async function replayJourney(
     from: from ?? null,
     to: to ?? null,
     recorded: recorded.length,
-    events: inWindow.map((event) => replayed(event, upcast)),
+    events: await Promise.all(
+      inWindow.map(async (event) => replayed(await opened(event, open), upcast)),
+    ),
     integrity,
   };
 }
@@ -113,7 +133,20 @@ export async function replayJourney(
 const text = (value: JsonValue | undefined): string | null =>
   typeof value === 'string' ? value : null;
 
-function replayed(event: RecordedEvent, upcast: Upcast | undefined): ReplayedEvent {
+async function opened(
+  event: RecordedEvent,
+  open: OpenPersonalData | undefined,
+): Promise<RecordedEvent & { personalData: PersonalDataState }> {
+  if (!event.personal) return { ...event, personalData: 'none' };
+  if (!open) return { ...event, personalData: 'encrypted' };
+  return open(event);
+}
+
+/** An event as the audit shows it: upcast, with its envelope's ids pulled out. */
+export function replayed(
+  event: RecordedEvent & { personalData: PersonalDataState },
+  upcast: Upcast | undefined,
+): ReplayedEvent {
   let version = event.version;
   let data = event.data;
   let upcastError: string | undefined;
@@ -140,5 +173,6 @@ function replayed(event: RecordedEvent, upcast: Upcast | undefined): ReplayedEve
     data,
     metadata: event.metadata,
     ...(upcastError ? { upcastError } : {}),
+    personalData: event.personalData,
   };
 }

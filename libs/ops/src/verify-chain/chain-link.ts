@@ -34,6 +34,7 @@ export class ChainLinks {
         data: event.data,
         metadata: event.metadata,
         occurredAt: event.occurredAt ?? undefined,
+        personal: event.personal,
       });
       this.digests.set(event, digest);
     }
