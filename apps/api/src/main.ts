@@ -57,8 +57,10 @@ async function bootstrap(): Promise<void> {
     config.profile === 'embedded'
       ? `embedded PostgreSQL in ${config.dataDir}`
       : `profile ${config.profile}`;
+  const url = `http://localhost:${config.port}`;
   logger.log(
-    `touchline listening on http://localhost:${config.port} (${where}); API docs at /docs`,
+    `touchline listening on ${url} (${where}); API docs at ${url}/docs, ` +
+      `dashboard at ${url}/dashboard, metrics at ${url}/metrics (ops key)`,
     'Bootstrap',
   );
 }

@@ -1,13 +1,15 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
-import { ApiKeyRegistry, generateAdminKey } from './api-key-registry';
+import { ApiKeyRegistry } from './api-key-registry';
 import { API_KEY_REGISTRY, ApiKeyGuard } from './api-key.guard';
+import { embeddedAdminKey } from './embedded-admin-key';
 
 /**
  * API keys and the global guard. Outside the embedded profile configuration validation already
- * refused to start without keys; the embedded profile, when none is configured, generates an
- * admin key for this run and prints it, so a newcomer can call the API at once.
+ * refused to start without keys; the embedded profile, when none is configured, uses an admin key
+ * kept in its data directory (generated on the first start) and prints it, so a newcomer can call
+ * the API at once and `npm run demo` finds it.
  */
 @Global()
 @Module({
@@ -17,12 +19,12 @@ import { API_KEY_REGISTRY, ApiKeyGuard } from './api-key.guard';
       inject: [TOUCHLINE_CONFIG],
       useFactory: (config: TouchlineConfig) => {
         if (config.apiKeys.length > 0) return new ApiKeyRegistry(config.apiKeys);
-        const generated = generateAdminKey();
+        const key = embeddedAdminKey(config.dataDir);
         new Logger('Auth').warn(
-          `No API keys configured: generated an admin key for this run: ${generated.secret} ` +
-            '(set TOUCHLINE_API_KEYS to choose your own)',
+          `No API keys configured: ${key.generated ? 'generated' : 'using'} the admin key ` +
+            `${key.secret} (kept in ${key.file}; set TOUCHLINE_API_KEYS to choose your own)`,
         );
-        return new ApiKeyRegistry([generated.config]);
+        return new ApiKeyRegistry([key.config]);
       },
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,1 +1,2 @@
 export { HealthModule } from './health.module';
+export { RELAY_FAILURES_NOT_READY } from './kafka.health';

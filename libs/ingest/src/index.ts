@@ -27,3 +27,5 @@ export { DEAD_LETTER_HEADERS } from './kafka-inbound/dead-letter';
 export type { DeadLetterReason } from './kafka-inbound/inbound-message.decoder';
 export { INBOUND_EXTENSIONS } from './kafka-inbound/cloud-event.mapping';
 export { eventIdForCloudEvent, CLOUDEVENT_ID_NAMESPACE } from './kafka-inbound/stable-event-id';
+export { INGEST_OBSERVER } from './ingest.observer';
+export type { IngestObserver, IngestEntryPoint } from './ingest.observer';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { PrivacyModule } from '@touchline/privacy';
 import { RecordTouchpointsHandler } from './commands/record-touchpoints/record-touchpoints.handler';
 import { RecordTouchpointHttpController } from './commands/record-touchpoint/record-touchpoint.http.controller';
 import { RecordSegmentCallsHttpController } from './commands/record-segment-calls/record-segment-calls.http.controller';
@@ -18,7 +19,7 @@ const filters = [
 
 /** Touchpoints in: validation by the catalogue, the record command, and the HTTP entry points. */
 @Module({
-  imports: [CqrsModule, KafkaInboundModule],
+  imports: [CqrsModule, PrivacyModule, KafkaInboundModule],
   controllers,
   providers: [...commandHandlers, ...filters],
 })

@@ -40,6 +40,46 @@ function verifyUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string
   if (!isUtf8(body)) throw bodyError('invalid UTF-8', 400, 'encoding.invalid');
 }
 
+/** Deepest nesting of arrays and objects a body may have; touchpoints need a handful of levels. */
+export const JSON_BODY_MAX_DEPTH = 32;
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses, before any route sees the body, the two shapes no touchpoint needs and that harm code
+ * downstream: keys that name JavaScript's prototype machinery (`__proto__`, `constructor`,
+ * `prototype`, a prototype-pollution vector for any code that merges objects) anywhere in the
+ * body, and nesting deeper than JSON_BODY_MAX_DEPTH (recursive validation and transformation
+ * would overflow the stack and answer 500). Iterative, so a hostile body cannot overflow it either.
+ */
+export function checkJsonShape(body: unknown): Error | undefined {
+  const stack: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= JSON_BODY_MAX_DEPTH)
+      return bodyError(
+        `The request body is nested more than ${JSON_BODY_MAX_DEPTH} levels deep`,
+        400,
+        'entity.too.deep',
+      );
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (UNSAFE_KEYS.has(key))
+        return bodyError(
+          `The request body holds the key "${key}", which is never accepted`,
+          400,
+          'entity.unsafe.key',
+        );
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
 /**
  * The process's JSON body parser (express.json: gzip, deflate and br bodies are inflated, the
  * limit applies to the inflated size). Register it with `app.use(jsonBodyParser())` on an app
@@ -50,5 +90,8 @@ function verifyUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string
 export function jsonBodyParser(): RequestHandler {
   const parse = json({ limit: JSON_BODY_LIMIT_BYTES, verify: verifyUtf8 });
   return (req, res, next) =>
-    parse(req, res, (error?: unknown) => next(error ? new RequestBodyError(error) : undefined));
+    parse(req, res, (error?: unknown) => {
+      const failure = error ?? (req.body === undefined ? undefined : checkJsonShape(req.body));
+      next(failure ? new RequestBodyError(failure) : undefined);
+    });
 }

@@ -34,6 +34,9 @@ function describe(error: RequestBodyError): { status: number; message: string } 
         status: 400,
         message: `The request body is not valid JSON: ${error.message.slice(0, 200)}`,
       };
+    case 'entity.too.deep':
+    case 'entity.unsafe.key':
+      return { status: 400, message: error.message };
     case 'encoding.invalid':
       return { status: 400, message: 'The request body is not valid UTF-8' };
     case 'charset.unsupported':

@@ -1,4 +1,4 @@
-import type { Consumer, ConsumerConfig, EachBatchPayload, Producer } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Producer } from 'kafkajs';
 import { EventStoreUnavailableError } from '@touchline/event-store';
 import {
   createKafka,
@@ -62,6 +62,8 @@ export class InboundConsumer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private adminConnected: Promise<void> | undefined;
 
   constructor(private readonly options: InboundConsumerOptions) {
     this.topic = options.topic ?? TOPICS.inbound;
@@ -90,6 +92,8 @@ export class InboundConsumer {
     // and a dead-letter topic read by people can take a rare retry duplicate.
     this.producer = createProducer(kafka, { idempotent: false });
     this.consumer = kafka.consumer({ ...options.consumer, groupId: this.groupId });
+    // Connected on the first lag() only: a process that is never asked opens no extra connection.
+    this.admin = kafka.admin();
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       options.logger?.error(`Kafka inbound consumer crashed: ${payload.error.message}`, {
         restart: payload.restart,
@@ -118,14 +122,40 @@ export class InboundConsumer {
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const { consumer, producer } = this;
+    const { consumer, producer, admin } = this;
     this.consumer = undefined;
     this.producer = undefined;
+    this.admin = undefined;
+    this.adminConnected = undefined;
     try {
       await consumer?.disconnect();
     } finally {
-      await producer?.disconnect();
+      await Promise.all([producer?.disconnect(), admin?.disconnect()]);
     }
+  }
+
+  /**
+   * Messages not yet committed by the group, per partition of the inbound topic: the high
+   * watermark minus the group's committed offset (the whole partition when the group has none).
+   */
+  async lag(): Promise<{ partition: number; lag: number }[]> {
+    const admin = this.admin;
+    if (!admin) return [];
+    this.adminConnected ??= admin.connect().catch((error: unknown) => {
+      this.adminConnected = undefined;
+      throw error;
+    });
+    await this.adminConnected;
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(this.topic),
+      admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] }),
+    ]);
+    const done = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.map(({ partition, high, low }) => {
+      const at = done.get(partition);
+      const from = at === undefined || at < 0 ? Number(low) : at;
+      return { partition, lag: Math.max(0, Number(high) - from) };
+    });
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {

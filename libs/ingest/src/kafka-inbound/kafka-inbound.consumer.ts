@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
 import type { KafkaLogger } from '@touchline/kafka';
 import { RecordTouchpointsCommand } from '../commands/record-touchpoints/record-touchpoints.command';
+import { INGEST_OBSERVER, notify, type IngestObserver } from '../ingest.observer';
 import { InboundConsumer, type InboundConsumerOptions } from './inbound-consumer';
 
 /** Overrides of the consumer's defaults (group, topics, session timeout…); {} in production. */
@@ -23,12 +25,21 @@ export type KafkaInboundOptions = Omit<InboundConsumerOptions, 'brokers' | 'reco
 export class KafkaInboundConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('KafkaInbound');
   private consumer: InboundConsumer | undefined;
+  private starting: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private wake: () => void = () => undefined;
 
   constructor(
     @Inject(TOUCHLINE_CONFIG) private readonly config: TouchlineConfig,
     private readonly commandBus: CommandBus,
     @Inject(KAFKA_INBOUND_OPTIONS) private readonly options: KafkaInboundOptions,
+    @Optional() @Inject(INGEST_OBSERVER) private readonly observer: IngestObserver | null = null,
   ) {}
+
+  /** The inbound group's lag per partition; empty when the consumer does not run. */
+  lag(): Promise<{ partition: number; lag: number }[]> {
+    return this.consumer?.lag() ?? Promise.resolve([]);
+  }
 
   /** Whether the consumer runs (KAFKA_BROKERS is set and it started). */
   get running(): boolean {
@@ -36,24 +47,69 @@ export class KafkaInboundConsumer implements OnApplicationBootstrap, OnModuleDes
   }
 
   // After bootstrap, not at module init: the command bus registers its handlers on bootstrap.
-  async onApplicationBootstrap(): Promise<void> {
+  // Not awaited: joining the group can take a whole session timeout after a crash (the dead
+  // member's partitions are held until it expires), and Kafka may be down. Neither may keep the
+  // HTTP API from serving; the consumer starts when it can, retrying with backoff.
+  onApplicationBootstrap(): void {
     const brokers = this.config.kafkaBrokers;
     if (brokers === undefined || brokers.length === 0) return;
-    const consumer = new InboundConsumer({
-      ...this.options,
-      brokers,
-      record: (touchpoints) => this.commandBus.execute(new RecordTouchpointsCommand(touchpoints)),
-      logger: kafkaLogger(this.logger),
-    });
-    await consumer.start();
-    this.consumer = consumer;
-    const { topic, groupId, deadLetterTopic } = consumer.description;
-    this.logger.log(
-      `Consuming ${topic} as group ${groupId}; dead letters go to ${deadLetterTopic}`,
-    );
+    this.starting = this.startWithRetries(brokers);
+  }
+
+  /** Resolves once the consumer has joined its group (or was stopped first); for tests and tools. */
+  async whenStarted(): Promise<void> {
+    await this.starting;
+  }
+
+  private async startWithRetries(brokers: string[]): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      const consumer = new InboundConsumer({
+        ...this.options,
+        brokers,
+        record: (touchpoints) => this.commandBus.execute(new RecordTouchpointsCommand(touchpoints)),
+        logger: kafkaLogger(this.logger),
+        onBatch: (batch, result) => {
+          this.options.onBatch?.(batch, result);
+          if (result.deadLettered > 0) {
+            const refused = Array.from({ length: result.deadLettered }, () => ({}));
+            notify(this.observer, (o) => o.rejected('kafka', refused));
+            notify(this.observer, (o) => o.deadLettered(result.deadLettered));
+          }
+        },
+      });
+      try {
+        await consumer.start();
+      } catch (error) {
+        const waitMs = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
+        this.logger.warn(
+          `Kafka inbound consumer could not start (${(error as Error).message}); retrying in ${waitMs / 1000} s`,
+        );
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        continue;
+      }
+      if (this.stopping) {
+        await consumer.stop();
+        return;
+      }
+      this.consumer = consumer;
+      const { topic, groupId, deadLetterTopic } = consumer.description;
+      this.logger.log(
+        `Consuming ${topic} as group ${groupId}; dead letters go to ${deadLetterTopic}`,
+      );
+      return;
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.starting;
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.stop();

@@ -1,3 +1,4 @@
+import { openPersonalDataVault, TEST_MASTER_KEYS } from '@touchline/privacy';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -186,7 +187,8 @@ describeWithKafka('Kafka inbound: a killed consumer loses nothing and stores not
 
       // 3. A new member of the same group finishes the work.
       const statuses = { appended: 0, duplicate: 0 };
-      const handler = new RecordTouchpointsHandler(new PostgresEventStore(db.pool));
+      const { vault } = await openPersonalDataVault(db.pool, TEST_MASTER_KEYS);
+      const handler = new RecordTouchpointsHandler(new PostgresEventStore(db.pool), vault);
       const consumer = new InboundConsumer({
         brokers: cluster.brokers,
         ...names,

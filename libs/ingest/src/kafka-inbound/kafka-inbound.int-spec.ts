@@ -1,3 +1,4 @@
+import { openPersonalDataVault, TEST_MASTER_KEYS } from '@touchline/privacy';
 import { randomUUID } from 'node:crypto';
 import { Test } from '@nestjs/testing';
 import type { Kafka, Producer, RecordMetadata } from 'kafkajs';
@@ -50,7 +51,8 @@ describeWithKafka('Kafka inbound: touchline.inbound.v1 into the event store', ()
     [cluster, db] = await Promise.all([startKafka(), createTestDatabase()]);
     await PostgresEventStore.migrate(db.pool);
     store = new PostgresEventStore(db.pool);
-    const handler = new RecordTouchpointsHandler(store);
+    const { vault } = await openPersonalDataVault(db.pool, TEST_MASTER_KEYS);
+    const handler = new RecordTouchpointsHandler(store, vault);
     record = (touchpoints) => handler.execute(new RecordTouchpointsCommand(touchpoints));
     kafka = createKafka({ brokers: cluster.brokers, clientId: 'inbound-int-spec' });
     producer = createProducer(kafka, { idempotent: false });
@@ -272,6 +274,7 @@ describeWithKafka('Kafka inbound: touchline.inbound.v1 into the event store', ()
       DATABASE_URL: db.url,
       KAFKA_BROKERS: cluster.brokers.join(','),
       TOUCHLINE_API_KEYS: 'int-spec:int-spec-secret-0123456789:admin',
+      TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
     });
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, IngestModule],
@@ -288,6 +291,8 @@ describeWithKafka('Kafka inbound: touchline.inbound.v1 into the event store', ()
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     try {
+      // The consumer joins its group in the background: init does not wait for Kafka.
+      await app.get(KafkaInboundConsumer).whenStarted();
       expect(app.get(KafkaInboundConsumer).running).toBe(true);
       const customer = `c-${randomUUID().slice(0, 8)}`;
       const touchpoint = npsTouchpoint(customer);

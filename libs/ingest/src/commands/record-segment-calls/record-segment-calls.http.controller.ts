@@ -5,6 +5,7 @@ import {
   HttpCode,
   HttpStatus,
   Inject,
+  Optional,
   Post,
   Req,
   type Type,
@@ -37,6 +38,7 @@ import {
 } from '../../http/error-response.dto';
 import { JsonBody } from '../../http/json-body.decorator';
 import { STORE_RETRY_AFTER_SECONDS } from '../../http/store-errors.filter';
+import { INGEST_OBSERVER, notify, type IngestObserver } from '../../ingest.observer';
 import {
   RecordTouchpointsCommand,
   type RecordedTouchpoint,
@@ -128,6 +130,7 @@ export class RecordSegmentCallsHttpController {
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(TOUCHLINE_CONFIG) config: TouchlineConfig,
+    @Optional() @Inject(INGEST_OBSERVER) private readonly observer: IngestObserver | null = null,
   ) {
     // The file's format was checked with the rest of the configuration; its fit with the
     // catalogue is checked here, so a wrong type or field stops the start, not every request.
@@ -216,7 +219,10 @@ export class RecordSegmentCallsHttpController {
       source: `segment:${keyId}`,
       mapping: this.mapping,
     });
-    if (!result.ok) throw invalid(route, result.errors);
+    if (!result.ok) {
+      notify(this.observer, (o) => o.rejected('segment', segmentCalls(route, body)));
+      throw invalid(route, result.errors);
+    }
     if (result.touchpoints.length > 0) {
       await recordSegmentTouchpoints(
         result.touchpoints,
@@ -227,6 +233,15 @@ export class RecordSegmentCallsHttpController {
     }
     return { success: true };
   }
+}
+
+/** The calls of a refused request, for the rejected count (their types are Segment's, not ours). */
+function segmentCalls(route: SegmentRoute, body: unknown): { type?: unknown }[] {
+  const batch =
+    route === 'batch' && typeof body === 'object' && body !== null
+      ? (body as { batch?: unknown }).batch
+      : undefined;
+  return Array.isArray(batch) ? batch.map(() => ({})) : [{}];
 }
 
 function invalid(route: SegmentRoute, errors: ValidationIssue[]): BadRequestException {

@@ -4,6 +4,8 @@ import {
   Controller,
   HttpCode,
   HttpStatus,
+  Inject,
+  Optional,
   Post,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -39,6 +41,7 @@ import {
 } from '../../http/error-response.dto';
 import { JsonBody } from '../../http/json-body.decorator';
 import { STORE_RETRY_AFTER_SECONDS } from '../../http/store-errors.filter';
+import { INGEST_OBSERVER, notify, type IngestObserver } from '../../ingest.observer';
 import {
   RecordTouchpointsCommand,
   type RecordedTouchpoint,
@@ -110,7 +113,10 @@ const EXAMPLES = Object.fromEntries(
 @RequireScope('ingest')
 @Controller('v1/touchpoints')
 export class RecordTouchpointHttpController {
-  constructor(private readonly commandBus: CommandBus) {}
+  constructor(
+    private readonly commandBus: CommandBus,
+    @Optional() @Inject(INGEST_OBSERVER) private readonly observer: IngestObserver | null = null,
+  ) {}
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
@@ -134,7 +140,10 @@ export class RecordTouchpointHttpController {
   @CommonResponses()
   async recordOne(@JsonBody() body: unknown): Promise<RecordedTouchpoint> {
     const result = validateTouchpoint(body);
-    if (!result.ok) throw invalid('The touchpoint is invalid', result.errors);
+    if (!result.ok) {
+      notify(this.observer, (o) => o.rejected('http', [asItem(body)]));
+      throw invalid('The touchpoint is invalid', result.errors);
+    }
     const [recorded] = await this.record([result.touchpoint]);
     return recorded!;
   }
@@ -171,13 +180,22 @@ export class RecordTouchpointHttpController {
   @CommonResponses()
   async recordBatch(@JsonBody() body: unknown): Promise<RecordTouchpointsBatchResponseDto> {
     const result = validateBatchBody(body);
-    if (!result.ok) throw invalid('The batch is invalid', result.errors);
+    if (!result.ok) {
+      const items = (body as { touchpoints?: unknown } | null)?.touchpoints;
+      const refused = Array.isArray(items) ? items.map(asItem) : [{}];
+      notify(this.observer, (o) => o.rejected('http', refused));
+      throw invalid('The batch is invalid', result.errors);
+    }
     return { results: await this.record(result.touchpoints) };
   }
 
   private record(touchpoints: Touchpoint[]): Promise<RecordedTouchpoint[]> {
     return this.commandBus.execute(new RecordTouchpointsCommand(touchpoints));
   }
+}
+
+function asItem(item: unknown): { type?: unknown } {
+  return typeof item === 'object' && item !== null ? (item as { type?: unknown }) : {};
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   EVENT_STORE,
@@ -6,7 +6,9 @@ import {
   type EventToAppend,
   type StreamAppend,
 } from '@touchline/event-store';
-import { toEventToAppend } from '@touchline/touchpoints';
+import { PersonalDataVault } from '@touchline/privacy';
+import { toEventToAppend, type Touchpoint } from '@touchline/touchpoints';
+import { INGEST_OBSERVER, notify, type IngestObserver } from '../../ingest.observer';
 import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touchpoints.command';
 
 /**
@@ -18,11 +20,32 @@ import { RecordTouchpointsCommand, type RecordedTouchpoint } from './record-touc
  */
 @CommandHandler(RecordTouchpointsCommand)
 export class RecordTouchpointsHandler implements ICommandHandler<RecordTouchpointsCommand> {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly vault: PersonalDataVault,
+    @Optional() @Inject(INGEST_OBSERVER) private readonly observer: IngestObserver | null = null,
+  ) {}
 
   async execute({ touchpoints }: RecordTouchpointsCommand): Promise<RecordedTouchpoint[]> {
     if (touchpoints.length === 0) return [];
-    const events = touchpoints.map((t) => toEventToAppend(t));
+    if (!this.observer) return this.record(touchpoints);
+    const started = performance.now();
+    try {
+      const recorded = await this.record(touchpoints);
+      const seconds = (performance.now() - started) / 1000;
+      const statuses = recorded.map((r) => r.status);
+      notify(this.observer, (o) => o.recorded(touchpoints, { statuses }, seconds));
+      return recorded;
+    } catch (error) {
+      const seconds = (performance.now() - started) / 1000;
+      notify(this.observer, (o) => o.recorded(touchpoints, { error }, seconds));
+      throw error;
+    }
+  }
+
+  private async record(touchpoints: Touchpoint[]): Promise<RecordedTouchpoint[]> {
+    // Personal fields leave `data` here, encrypted with the customer's key (docs/privacy.md).
+    const events = await this.vault.sealMany(touchpoints.map((t) => toEventToAppend(t)));
     if (events.length === 1) {
       const { streamId, event } = events[0]!;
       const result = await this.store.appendToStream(streamId, [event], 'any');

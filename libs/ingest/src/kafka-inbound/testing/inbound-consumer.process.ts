@@ -8,6 +8,7 @@
  * moment: in the store, not committed). Reports on stdout, one line each: `ready`, then
  * `appended <total>` after every acknowledged append.
  */
+import { openPersonalDataVault, TEST_MASTER_KEYS } from '@touchline/privacy';
 import { openDatabase } from '@touchline/database';
 import { PostgresEventStore } from '@touchline/event-store';
 import { RecordTouchpointsCommand } from '../../commands/record-touchpoints/record-touchpoints.command';
@@ -23,7 +24,8 @@ function env(name: string): string {
 async function main(): Promise<void> {
   const killAfter = Number(process.env.TL_KILL_AFTER_APPENDED ?? Infinity);
   const db = await openDatabase({ databaseUrl: env('TL_DATABASE_URL'), poolSize: 4 });
-  const handler = new RecordTouchpointsHandler(new PostgresEventStore(db.pool));
+  const { vault } = await openPersonalDataVault(db.pool, TEST_MASTER_KEYS);
+  const handler = new RecordTouchpointsHandler(new PostgresEventStore(db.pool), vault);
   let appended = 0;
   const consumer = new InboundConsumer({
     brokers: env('TL_BROKERS').split(','),

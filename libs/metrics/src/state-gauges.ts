@@ -1,0 +1,164 @@
+import type { ProjectionStatus } from '@touchline/projections';
+import type { RelayStatus } from '@touchline/relay';
+import type { TouchlineMetrics } from './touchline-metrics';
+
+/** Where the scrape-time gauges read from; each is absent where the process does not run it. */
+export interface StateSources {
+  projections?: () => Promise<ProjectionStatus[]>;
+  relay?: () => Promise<RelayStatus>;
+  inboundLag?: () => Promise<{ partition: number; lag: number }[]>;
+}
+
+/** A scrape must answer even when Kafka or the database hangs. */
+const SOURCE_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Several gauges share one read per scrape: a source is asked at most once per `ttlMs`. */
+export function shared<T>(read: () => Promise<T>, ttlMs = 1_000): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = performance.now();
+    if (!last || now - last.at > ttlMs) {
+      const value = read();
+      last = { at: now, value };
+      // A failed read is not kept: the next scrape tries again.
+      value.catch(() => {
+        if (last?.value === value) last = undefined;
+      });
+    }
+    return last.value;
+  };
+}
+
+/**
+ * Registers the gauges that describe state: projection lag and health, rebuild progress, relay
+ * lag, the inbound consumer group's lag. They are computed when Prometheus scrapes, so they cost
+ * nothing between scrapes. A source that fails leaves its gauges empty for that scrape (and
+ * touchline_scrape_errors_total says so, from the next scrape on, since metrics are collected
+ * side by side) rather than failing the whole scrape.
+ */
+export function registerStateGauges(metrics: TouchlineMetrics, sources: StateSources): void {
+  const errors = metrics.scrapeErrors;
+  const read = async <T>(source: string, get: (() => Promise<T>) | undefined) => {
+    if (!get) return undefined;
+    try {
+      return await withTimeout(get(), SOURCE_TIMEOUT_MS);
+    } catch {
+      errors.inc({ source });
+      return undefined;
+    }
+  };
+  const projections = sources.projections && shared(sources.projections);
+  const relay = sources.relay && shared(sources.relay);
+  const inboundLag = sources.inboundLag && shared(sources.inboundLag);
+
+  const perProjection = (
+    name: string,
+    help: string,
+    value: (status: ProjectionStatus) => number | null,
+  ) =>
+    metrics.gauge(name, help, ['projection'], async function () {
+      this.reset();
+      for (const status of (await read('projections', projections)) ?? []) {
+        const v = value(status);
+        if (v !== null) this.set({ projection: status.name }, v);
+      }
+    });
+
+  perProjection(
+    'touchline_projection_lag_events',
+    'Events committed to the store that the live projection has not applied yet',
+    (s) => s.lagEvents,
+  );
+  perProjection(
+    'touchline_projection_lag_seconds',
+    'Age of the oldest event the live projection has not applied yet; 0 when caught up',
+    (s) => s.lagSeconds,
+  );
+  perProjection(
+    'touchline_projection_healthy',
+    '1 when the projection runs and makes progress; 0 when failed or stalled',
+    (s) => (s.healthy ? 1 : 0),
+  );
+  perProjection(
+    'touchline_projection_stalled_seconds',
+    'How long work has waited without the checkpoint moving; 0 when nothing waits',
+    (s) => s.stalledForMs / 1000,
+  );
+  perProjection(
+    'touchline_projection_dead_letters',
+    'Events the live projection dead-lettered',
+    (s) => s.deadLetters,
+  );
+  perProjection(
+    'touchline_projection_rebuild_applied_events',
+    'Events applied by the rebuild under way (absent when none)',
+    (s) => s.rebuild?.applied ?? null,
+  );
+  perProjection(
+    'touchline_projection_rebuild_total_events',
+    'Events the rebuild under way must apply to catch up (absent when none)',
+    (s) => s.rebuild?.total ?? null,
+  );
+  perProjection(
+    'touchline_projection_rebuild_progress_ratio',
+    'applied / total of the rebuild under way, 0..1 (absent when none)',
+    (s) => (s.rebuild ? (s.rebuild.total === 0 ? 1 : s.rebuild.applied / s.rebuild.total) : null),
+  );
+
+  if (relay) {
+    metrics.gauge(
+      'touchline_relay_lag_events',
+      'Events in the store not yet acknowledged by Kafka (behind the relay checkpoint)',
+      [],
+      async function () {
+        this.reset();
+        const status = await read('relay', relay);
+        if (status?.lag != null) this.set(status.lag);
+      },
+    );
+    metrics.gauge(
+      'touchline_relay_lag_seconds',
+      'Age of the oldest event not yet acknowledged by Kafka; 0 when none',
+      [],
+      async function () {
+        this.reset();
+        const status = await read('relay', relay);
+        if (!status) return;
+        const oldest = status.oldestPendingRecordedAt;
+        this.set(oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0);
+      },
+    );
+    metrics.gauge(
+      'touchline_relay_leader',
+      '1 when this process is the relay leader, 0 on standby or stopped',
+      [],
+      async function () {
+        this.reset();
+        const status = await read('relay', relay);
+        if (status) this.set(status.role === 'leader' ? 1 : 0);
+      },
+    );
+  }
+
+  if (inboundLag) {
+    metrics.gauge(
+      'touchline_kafka_inbound_consumer_lag',
+      'Messages of touchline.inbound.v1 not yet committed by the touchline-ingest group, per partition',
+      ['partition'],
+      async function () {
+        this.reset();
+        for (const { partition, lag } of (await read('kafka_inbound', inboundLag)) ?? []) {
+          this.set({ partition: String(partition) }, lag);
+        }
+      },
+    );
+  }
+}
