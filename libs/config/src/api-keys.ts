@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-export const SCOPES = ['ingest', 'analyst', 'ops', 'admin'] as const;
+/** `personal`: decrypted personal data in analyst reads (docs/privacy.md); `admin`: everything. */
+export const SCOPES = ['ingest', 'analyst', 'personal', 'ops', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** A configured API key. Only the sha256 of the secret is kept in memory. */

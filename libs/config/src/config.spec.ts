@@ -14,7 +14,65 @@ describe('loadConfig', () => {
       tierThresholds: { vipSpend: 5000, keySpend: 1000 },
       minPositionWaitMs: 2000,
       segmentMapping: undefined,
+      alerts: {
+        responseTargets: { defaultMs: 900_000, bySeverity: {}, byTier: {}, byPair: {} },
+        webhooks: [],
+        webhookSecret: undefined,
+      },
+      rfm: { windowDays: 365, intervalMs: 86_400_000 },
+      churnModel: { refitIntervalMs: 86_400_000 },
+      masterKeys: { keys: [], activeId: undefined },
+      runProjections: true,
     });
+  });
+
+  it('runs projections in the API except in the kafka profile, unless TOUCHLINE_RUN_PROJECTIONS says', () => {
+    const db = 'postgres://postgres@127.0.0.1:5432/test';
+    const keys = {
+      TOUCHLINE_API_KEYS: 'ops:0123456789abcdef:ops',
+      TOUCHLINE_MASTER_KEYS: `mk-1:${Buffer.alloc(32, 1).toString('base64')}`,
+    };
+    const kafka = { ...keys, DATABASE_URL: db, KAFKA_BROKERS: 'k1:9092' };
+    expect(loadConfig({ ...keys, DATABASE_URL: db }).runProjections).toBe(true);
+    expect(loadConfig(kafka).runProjections).toBe(false);
+    expect(loadConfig({ ...kafka, TOUCHLINE_RUN_PROJECTIONS: 'auto' }).runProjections).toBe(false);
+    expect(loadConfig({ ...kafka, TOUCHLINE_RUN_PROJECTIONS: 'true' }).runProjections).toBe(true);
+    expect(loadConfig({ TOUCHLINE_RUN_PROJECTIONS: 'false' }).runProjections).toBe(false);
+    expect(() => loadConfig({ TOUCHLINE_RUN_PROJECTIONS: 'yes' })).toThrow(
+      /TOUCHLINE_RUN_PROJECTIONS must be auto, true or false, got "yes"/,
+    );
+  });
+
+  it('reads the RFM window and the snapshot job intervals, 0 turning a job off', () => {
+    expect(
+      loadConfig({
+        TOUCHLINE_RFM_WINDOW_DAYS: '180',
+        TOUCHLINE_RFM_INTERVAL: '6h',
+        TOUCHLINE_CHURN_REFIT_INTERVAL: '0',
+      }),
+    ).toMatchObject({
+      rfm: { windowDays: 180, intervalMs: 6 * 3_600_000 },
+      churnModel: { refitIntervalMs: 0 },
+    });
+    expect(loadConfig({ TOUCHLINE_RFM_INTERVAL: '90s' }).rfm.intervalMs).toBe(90_000);
+  });
+
+  it('refuses a wrong RFM window or job interval, naming each variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        TOUCHLINE_RFM_WINDOW_DAYS: '0',
+        TOUCHLINE_RFM_INTERVAL: 'daily',
+        TOUCHLINE_CHURN_REFIT_INTERVAL: '500ms',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems).toEqual([
+      expect.stringContaining('TOUCHLINE_RFM_WINDOW_DAYS must be an integer from 1 to 3650'),
+      expect.stringContaining('TOUCHLINE_RFM_INTERVAL must be 0 (off) or a duration'),
+      expect.stringContaining('TOUCHLINE_CHURN_REFIT_INTERVAL must be 0 (off) or a duration'),
+    ]);
   });
 
   it('reads the tier thresholds and the read-your-writes wait', () => {
@@ -50,7 +108,10 @@ describe('loadConfig', () => {
 
   it('derives the profile from what is configured', () => {
     const db = 'postgres://postgres@127.0.0.1:5432/test';
-    const keys = { TOUCHLINE_API_KEYS: 'ops:0123456789abcdef:ops' };
+    const keys = {
+      TOUCHLINE_API_KEYS: 'ops:0123456789abcdef:ops',
+      TOUCHLINE_MASTER_KEYS: `mk-1:${Buffer.alloc(32, 1).toString('base64')}`,
+    };
     expect(loadConfig({ ...keys, DATABASE_URL: db }).profile).toBe('postgres');
     expect(
       loadConfig({ ...keys, DATABASE_URL: db, KAFKA_BROKERS: 'k1:9092,k2:9092' }),
@@ -79,13 +140,16 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
     expect(problems[0]).toMatch(/^PORT must be an integer from 1 to 65535, got "70000"/);
     expect(problems[1]).toMatch(/^DATABASE_URL must start with postgres/);
     expect(problems[2]).toMatch(/^KAFKA_BROKERS .* \(bad: nohost\)/);
     expect(problems[3]).toMatch(/^EVENTSTORE_URL must be/);
     expect(problems[4]).toMatch(/^LOG_LEVEL must be one of/);
     expect(problems[5]).toMatch(/^TOUCHLINE_API_KEYS .* is required outside the embedded profile/);
+    expect(problems[6]).toMatch(
+      /^TOUCHLINE_MASTER_KEYS .* is required outside the embedded profile/,
+    );
     expect((error as Error).message).toContain('Invalid configuration');
   });
 

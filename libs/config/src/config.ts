@@ -1,4 +1,6 @@
+import { parseAlertsConfig, type AlertsConfig } from './alerts-config';
 import { parseApiKeys, type ApiKeyConfig } from './api-keys';
+import { parseMasterKeys, type MasterKeysConfig } from './master-keys';
 import { parseSegmentMappingFile, type SegmentMappingConfig } from './segment-mapping';
 
 /**
@@ -30,6 +32,24 @@ export interface TouchlineConfig {
    * of) the built-in ones; absent: the built-in rules only.
    */
   segmentMapping: SegmentMappingConfig | undefined;
+  /** Complaint first-response targets and alert webhooks (alerts-config.ts, docs/alerts.md). */
+  alerts: AlertsConfig;
+  /** RFM snapshots: the frequency/monetary window and the schedule (docs/read-models.md#rfm). */
+  rfm: { windowDays: number; intervalMs: number };
+  /** The churn model's scheduled refit (docs/read-models.md#churn-risk); 0 turns it off. */
+  churnModel: { refitIntervalMs: number };
+  /**
+   * Master keys wrapping the customers' data keys (TOUCHLINE_MASTER_KEYS / _FILE / _ACTIVE; see
+   * docs/privacy.md). Required outside the embedded profile; the embedded profile generates one
+   * in dataDir when none is configured.
+   */
+  masterKeys: MasterKeysConfig;
+  /**
+   * Whether this process runs the projections (TOUCHLINE_RUN_PROJECTIONS = auto | true | false).
+   * auto (the default): yes in the embedded and postgres profiles, no in the kafka profile, where
+   * the worker (`npm run start:worker`) runs them and the API only serves queries.
+   */
+  runProjections: boolean;
 }
 
 export interface TierThresholds {
@@ -81,6 +101,28 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
     problems,
   );
   const segmentMapping = parseSegmentMappingFile(value('TOUCHLINE_SEGMENT_MAPPING_FILE'), problems);
+  const alerts = parseAlertsConfig(value, problems);
+  const masterKeys = parseMasterKeys(
+    value('TOUCHLINE_MASTER_KEYS'),
+    value('TOUCHLINE_MASTER_KEYS_FILE'),
+    value('TOUCHLINE_MASTER_KEY_ACTIVE'),
+    problems,
+  );
+  const rfm = {
+    windowDays: parseRfmWindowDays(value('TOUCHLINE_RFM_WINDOW_DAYS'), problems),
+    intervalMs: parseJobInterval(
+      'TOUCHLINE_RFM_INTERVAL',
+      value('TOUCHLINE_RFM_INTERVAL'),
+      problems,
+    ),
+  };
+  const churnModel = {
+    refitIntervalMs: parseJobInterval(
+      'TOUCHLINE_CHURN_REFIT_INTERVAL',
+      value('TOUCHLINE_CHURN_REFIT_INTERVAL'),
+      problems,
+    ),
+  };
   const profile: RuntimeProfile = eventstoreUrl
     ? 'eventstoredb'
     : kafkaBrokers
@@ -94,6 +136,14 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
         'e.g. TOUCHLINE_API_KEYS="ops:<secret of 16+ chars>:ops+admin"',
     );
   }
+  if (profile !== 'embedded' && masterKeys.keys.length === 0) {
+    problems.push(
+      'TOUCHLINE_MASTER_KEYS (or TOUCHLINE_MASTER_KEYS_FILE) is required outside the embedded profile: ' +
+        'e.g. TOUCHLINE_MASTER_KEYS="mk-2026-01:$(openssl rand -base64 32)" (see docs/privacy.md)',
+    );
+  }
+
+  const runProjections = parseRunProjections(value('TOUCHLINE_RUN_PROJECTIONS'), profile, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -108,7 +158,55 @@ export function loadConfig(env: Env = process.env): TouchlineConfig {
     tierThresholds,
     minPositionWaitMs,
     segmentMapping,
+    alerts,
+    rfm,
+    churnModel,
+    masterKeys,
+    runProjections,
   };
+}
+
+function parseRunProjections(
+  raw: string | undefined,
+  profile: RuntimeProfile,
+  problems: string[],
+): boolean {
+  const auto = profile !== 'kafka';
+  if (raw === undefined || raw === 'auto') return auto;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  problems.push(`TOUCHLINE_RUN_PROJECTIONS must be auto, true or false, got "${raw}"`);
+  return auto;
+}
+
+const JOB_INTERVAL = /^(\d+)(ms|s|m|h|d)$/;
+const JOB_INTERVAL_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A snapshot job's interval: `<n><unit>` (ms, s, m, h, d), default 24h, `0` = off, at most 366d. */
+function parseJobInterval(name: string, raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return JOB_INTERVAL_UNIT_MS.d;
+  if (raw === '0') return 0;
+  const match = JOB_INTERVAL.exec(raw);
+  const ms = match ? Number(match[1]) * JOB_INTERVAL_UNIT_MS[match[2] as 'ms'] : NaN;
+  if (!match || !(ms >= 1_000 && ms <= 366 * JOB_INTERVAL_UNIT_MS.d)) {
+    problems.push(
+      `${name} must be 0 (off) or a duration from 1s to 366d such as 30m, 6h or 1d, got "${raw}"`,
+    );
+    return JOB_INTERVAL_UNIT_MS.d;
+  }
+  return ms;
+}
+
+function parseRfmWindowDays(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return 365;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < 1 || days > 3650) {
+    problems.push(
+      `TOUCHLINE_RFM_WINDOW_DAYS must be an integer from 1 to 3650 (days), got "${raw}"`,
+    );
+    return 365;
+  }
+  return days;
 }
 
 const AMOUNT = /^\d+(\.\d+)?$/;

@@ -15,3 +15,14 @@ export type {
   SegmentValueSource,
   SegmentCoercion,
 } from './segment-mapping';
+export { parseMasterKeys } from './master-keys';
+export type { MasterKeyConfig, MasterKeysConfig } from './master-keys';
+export {
+  parseAlertsConfig,
+  parseResponseTargets,
+  parseTargetDuration,
+  DEFAULT_RESPONSE_TARGET_MS,
+  RESPONSE_TARGET_SEVERITIES,
+  RESPONSE_TARGET_TIERS,
+} from './alerts-config';
+export type { AlertsConfig, ResponseTargets, TargetSeverity, TargetTier } from './alerts-config';
