@@ -6,7 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig*.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
-RUN npx nest build api && npm prune --omit=dev
+# The worker's build keeps the API's (deleteOutDir is off for it in nest-cli.json).
+RUN npx nest build api && npx nest build worker && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -8,7 +8,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const app = process.env.TOUCHLINE_APP || 'api';
+// `npm start` runs the API, `npm run start:worker` the worker (projections and relay).
+const app = process.argv[2] || process.env.TOUCHLINE_APP || 'api';
 const main = path.join(root, 'dist', 'apps', app, 'src', 'main.js');
 
 function newestSource(dir) {
@@ -23,17 +24,53 @@ function newestSource(dir) {
   return newest;
 }
 
-const built = fs.existsSync(main) ? fs.statSync(main).mtimeMs : 0;
-const sources = Math.max(
-  newestSource(path.join(root, 'apps')),
-  newestSource(path.join(root, 'libs')),
-  fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs,
-);
-if (sources > built) {
-  process.stderr.write(`Building ${app}...\n`);
-  execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', app], {
-    cwd: root,
-    stdio: 'inherit',
+const stale = () => {
+  const built = fs.existsSync(main) ? fs.statSync(main).mtimeMs : 0;
+  const sources = Math.max(
+    newestSource(path.join(root, 'apps')),
+    newestSource(path.join(root, 'libs')),
+    fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs,
+  );
+  return sources > built;
+};
+
+/**
+ * Several processes may start at once (a test suite, the API beside the worker): one builds, the
+ * others wait for it and then find the build fresh. The lock is a directory (mkdir is atomic); one
+ * left behind by a killed build is taken over after ten minutes.
+ */
+function withBuildLock(build) {
+  const lock = path.join(root, '.build-lock');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 600_000) fs.rmSync(lock, { recursive: true });
+      } catch {
+        // Released meanwhile: try again.
+      }
+      Atomics.wait(pause, 0, 0, 200);
+    }
+  }
+  try {
+    build();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+if (stale()) {
+  withBuildLock(() => {
+    if (!stale()) return;
+    process.stderr.write(`Building ${app}...\n`);
+    execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', app], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   });
 }
 require(main);
