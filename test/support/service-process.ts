@@ -49,10 +49,11 @@ export async function startService(
     child.on('exit', (code, signal) => ok(code ?? signal ?? 'unknown')),
   );
   await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`service did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Never leave a half-started service behind a failed test.
+      child.kill('SIGKILL');
+      fail(new Error(`service did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const check = () => {
       if (/listening on http/.test(output)) {
         clearTimeout(timer);

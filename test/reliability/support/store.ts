@@ -1,0 +1,78 @@
+import type { Pool } from 'pg';
+
+/** What the event store holds, read directly from its tables (touchline.events, .streams). */
+export async function countEvents(pool: Pool, source?: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    source === undefined
+      ? 'SELECT count(*) AS n FROM touchline.events'
+      : "SELECT count(*) AS n FROM touchline.events WHERE metadata->>'source' = $1",
+    source === undefined ? [] : [source],
+  );
+  return Number(rows[0]!.n);
+}
+
+/** How many times each event id is stored (the unique index makes > 1 impossible: checked anyway). */
+export async function storedIds(pool: Pool, ids: readonly string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 5_000) {
+    const { rows } = await pool.query<{ event_id: string; n: string }>(
+      'SELECT event_id::text, count(*) AS n FROM touchline.events WHERE event_id = ANY($1::uuid[]) GROUP BY event_id',
+      [ids.slice(i, i + 5_000)],
+    );
+    for (const row of rows) found.set(row.event_id, Number(row.n));
+  }
+  return found;
+}
+
+export interface StreamCheck {
+  streams: number;
+  events: number;
+  /** Streams whose revisions are not exactly 0..n-1, or whose head disagrees. */
+  broken: { stream: string; revisions: number; min: number; max: number; head: number | null }[];
+}
+
+/** Every stream gap-free and duplicate-free, 0..n-1, with touchline.streams' head at n-1. */
+export async function checkStreams(pool: Pool): Promise<StreamCheck> {
+  const { rows } = await pool.query<{
+    stream_id: string;
+    n: string;
+    distinct_n: string;
+    min: string;
+    max: string;
+    head: string | null;
+  }>(`
+    SELECT e.stream_id, count(*) AS n, count(DISTINCT e.stream_revision) AS distinct_n,
+           min(e.stream_revision) AS min, max(e.stream_revision) AS max,
+           (SELECT s.revision FROM touchline.streams s WHERE s.stream_id = e.stream_id) AS head
+      FROM touchline.events e GROUP BY e.stream_id`);
+  const broken = rows
+    .filter(
+      (r) =>
+        r.n !== r.distinct_n ||
+        Number(r.min) !== 0 ||
+        Number(r.max) !== Number(r.n) - 1 ||
+        r.head === null ||
+        Number(r.head) !== Number(r.max),
+    )
+    .map((r) => ({
+      stream: r.stream_id,
+      revisions: Number(r.n),
+      min: Number(r.min),
+      max: Number(r.max),
+      head: r.head === null ? null : Number(r.head),
+    }));
+  return {
+    streams: rows.length,
+    events: rows.reduce((sum, r) => sum + Number(r.n), 0),
+    broken,
+  };
+}
+
+/** Event ids of a stream in revision order. */
+export async function streamEventIds(pool: Pool, stream: string): Promise<string[]> {
+  const { rows } = await pool.query<{ event_id: string }>(
+    'SELECT event_id::text FROM touchline.events WHERE stream_id = $1 ORDER BY stream_revision',
+    [stream],
+  );
+  return rows.map((r) => r.event_id);
+}
