@@ -616,6 +616,8 @@ async function runScenario(
   const service = await startService({
     DATABASE_URL: httpUrl,
     TOUCHLINE_API_KEYS: `bench:${secret}:ingest`,
+    // Personal fields are encrypted per customer under this master key (docs/privacy.md).
+    TOUCHLINE_MASTER_KEYS: `bench-mk:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: options.logLevel,
   });
   const acknowledged: string[] = [];

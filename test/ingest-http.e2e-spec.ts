@@ -28,6 +28,7 @@ async function startApp(database: Database): Promise<INestApplication> {
   const config = loadConfig({
     DATABASE_URL: database.url,
     TOUCHLINE_API_KEYS: API_KEYS,
+    TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
     LOG_LEVEL: 'silent',
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
@@ -93,13 +94,18 @@ describe('native HTTP ingestion API', () => {
       });
       const [stored, ...more] = await store.readStream(stream);
       expect(more).toEqual([]);
+      // Personal fields (a purchase's free-form attributes) are stored encrypted, beside data.
+      const { attributes, ...clear } = touchpoint.data as RecordedEvent['data'];
+      expect(attributes).toBeDefined();
       expect(stored).toMatchObject<Partial<RecordedEvent>>({
         eventId: touchpoint.eventId as string,
         type: 'purchase',
         revision: 0,
         position: res.body.position,
-        data: touchpoint.data as RecordedEvent['data'],
+        data: clear,
       });
+      expect(stored!.data).not.toHaveProperty('attributes');
+      expect(stored!.personal).toMatchObject({ keyId: expect.any(String) });
       expect(stored!.metadata).toMatchObject({ channel: 'web', source: 'shop-backend' });
     });
 

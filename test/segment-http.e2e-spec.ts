@@ -11,6 +11,7 @@ import { loadConfig } from '@touchline/config';
 import { DATABASE, type Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@touchline/event-store';
 import { jsonBodyParser } from '@touchline/ingest';
+import { DecryptingEventStore, PersonalDataVault } from '@touchline/privacy';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { AppModule } from '../apps/api/src/app.module';
 
@@ -28,6 +29,7 @@ async function startApp(database: Database, mappingFile: string): Promise<INestA
     DATABASE_URL: database.url,
     TOUCHLINE_API_KEYS: API_KEYS,
     TOUCHLINE_SEGMENT_MAPPING_FILE: mappingFile,
+    TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
     LOG_LEVEL: 'silent',
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
@@ -76,7 +78,8 @@ describe('Segment-compatible HTTP API', () => {
     );
     db = await createTestDatabase();
     app = await startApp(db, mappingFile);
-    store = app.get<EventStore>(EVENT_STORE);
+    // What a reader allowed to see personal data sees (they are stored encrypted: docs/privacy.md).
+    store = new DecryptingEventStore(app.get<EventStore>(EVENT_STORE), app.get(PersonalDataVault));
     const { port } = app.getHttpServer().address() as AddressInfo;
     host = `http://127.0.0.1:${port}`;
   });
