@@ -20,4 +20,7 @@ module.exports = {
   globalTeardown: '<rootDir>/test/reliability/global-teardown.ts',
   testTimeout: 600_000,
   maxWorkers: 1,
+  // The suite spawns, kills and freezes processes and clusters; a scenario that fails half-way
+  // must not leave CI waiting on a handle after the report is written.
+  forceExit: true,
 };
