@@ -25,9 +25,6 @@ export type KafkaInboundOptions = Omit<InboundConsumerOptions, 'brokers' | 'reco
 export class KafkaInboundConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('KafkaInbound');
   private consumer: InboundConsumer | undefined;
-  private starting: Promise<void> = Promise.resolve();
-  private stopping = false;
-  private wake: () => void = () => undefined;
 
   constructor(
     @Inject(TOUCHLINE_CONFIG) private readonly config: TouchlineConfig,
@@ -47,69 +44,32 @@ export class KafkaInboundConsumer implements OnApplicationBootstrap, OnModuleDes
   }
 
   // After bootstrap, not at module init: the command bus registers its handlers on bootstrap.
-  // Not awaited: joining the group can take a whole session timeout after a crash (the dead
-  // member's partitions are held until it expires), and Kafka may be down. Neither may keep the
-  // HTTP API from serving; the consumer starts when it can, retrying with backoff.
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const brokers = this.config.kafkaBrokers;
     if (brokers === undefined || brokers.length === 0) return;
-    this.starting = this.startWithRetries(brokers);
-  }
-
-  /** Resolves once the consumer has joined its group (or was stopped first); for tests and tools. */
-  async whenStarted(): Promise<void> {
-    await this.starting;
-  }
-
-  private async startWithRetries(brokers: string[]): Promise<void> {
-    for (let attempt = 0; !this.stopping; attempt++) {
-      const consumer = new InboundConsumer({
-        ...this.options,
-        brokers,
-        record: (touchpoints) => this.commandBus.execute(new RecordTouchpointsCommand(touchpoints)),
-        logger: kafkaLogger(this.logger),
-        onBatch: (batch, result) => {
-          this.options.onBatch?.(batch, result);
-          if (result.deadLettered > 0) {
-            const refused = Array.from({ length: result.deadLettered }, () => ({}));
-            notify(this.observer, (o) => o.rejected('kafka', refused));
-            notify(this.observer, (o) => o.deadLettered(result.deadLettered));
-          }
-        },
-      });
-      try {
-        await consumer.start();
-      } catch (error) {
-        const waitMs = Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
-        this.logger.warn(
-          `Kafka inbound consumer could not start (${(error as Error).message}); retrying in ${waitMs / 1000} s`,
-        );
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        continue;
-      }
-      if (this.stopping) {
-        await consumer.stop();
-        return;
-      }
-      this.consumer = consumer;
-      const { topic, groupId, deadLetterTopic } = consumer.description;
-      this.logger.log(
-        `Consuming ${topic} as group ${groupId}; dead letters go to ${deadLetterTopic}`,
-      );
-      return;
-    }
+    const consumer = new InboundConsumer({
+      ...this.options,
+      brokers,
+      record: (touchpoints) => this.commandBus.execute(new RecordTouchpointsCommand(touchpoints)),
+      logger: kafkaLogger(this.logger),
+      onBatch: (batch, result) => {
+        this.options.onBatch?.(batch, result);
+        if (result.deadLettered > 0) {
+          const refused = Array.from({ length: result.deadLettered }, () => ({}));
+          notify(this.observer, (o) => o.rejected('kafka', refused));
+          notify(this.observer, (o) => o.deadLettered(result.deadLettered));
+        }
+      },
+    });
+    await consumer.start();
+    this.consumer = consumer;
+    const { topic, groupId, deadLetterTopic } = consumer.description;
+    this.logger.log(
+      `Consuming ${topic} as group ${groupId}; dead letters go to ${deadLetterTopic}`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
-    this.wake();
-    await this.starting;
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.stop();

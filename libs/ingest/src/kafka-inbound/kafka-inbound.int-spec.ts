@@ -291,8 +291,6 @@ describeWithKafka('Kafka inbound: touchline.inbound.v1 into the event store', ()
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     try {
-      // The consumer joins its group in the background: init does not wait for Kafka.
-      await app.get(KafkaInboundConsumer).whenStarted();
       expect(app.get(KafkaInboundConsumer).running).toBe(true);
       const customer = `c-${randomUUID().slice(0, 8)}`;
       const touchpoint = npsTouchpoint(customer);
