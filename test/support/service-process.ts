@@ -29,15 +29,29 @@ export interface ServiceProcess {
  * Starts the service the way a user does (`npm start` → scripts/start.js, which builds first when
  * needed), with the given environment on top of a clean one, and waits until it listens.
  */
-export async function startService(
+export function startService(
   env: Record<string, string>,
   timeoutMs = 120_000,
+): Promise<ServiceProcess> {
+  return startServiceProcess(['scripts/start.js'], env, timeoutMs);
+}
+
+/**
+ * Runs `node <args>` in the repository root as the service: the given environment on top of a
+ * clean one (PATH, HOME, TMPDIR, LANG, and PORT, a free one unless the environment names it),
+ * output kept, resolved once it logs that it listens. Fails, and kills it, if it exits first or
+ * does not listen within `timeoutMs`.
+ */
+export async function startServiceProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs: number,
 ): Promise<ServiceProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const base: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG'])
     if (process.env[key]) base[key] = process.env[key]!;
-  const child = spawn(process.execPath, ['scripts/start.js'], {
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...base, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
