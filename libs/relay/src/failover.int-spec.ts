@@ -7,6 +7,7 @@ import { createKafka } from '@touchline/kafka';
 import {
   createTestDatabase,
   describeWithKafka,
+  describeWithPostgresServer,
   startKafka,
   waitFor,
   type KafkaTestCluster,
@@ -18,7 +19,6 @@ import { readCheckpoint } from './sql/readCheckpoint';
 import { appendJourneys } from './testing/append-journeys';
 import { expectJourneyInKafka, storedEvents } from './testing/expectations';
 import { readJourney } from './testing/journey-inbox';
-import { describeWithPostgresServer } from './testing/postgres-server';
 
 const ROOT = resolve(__dirname, '../../..');
 const RELAY_PROCESS = resolve(__dirname, 'testing/relay-process.ts');

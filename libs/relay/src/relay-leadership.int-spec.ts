@@ -3,7 +3,12 @@ import type { Kafka, Message, ProducerRecord } from 'kafkajs';
 import { Client, type Pool } from 'pg';
 import { PostgresEventStore, type EventStore } from '@touchline/event-store';
 import { recordedEventToCloudEvent, toBinaryMessage } from '@touchline/kafka';
-import { createTestDatabase, waitFor, type TestDatabase } from '@touchline/testing';
+import {
+  createTestDatabase,
+  describeWithPostgresServer,
+  waitFor,
+  type TestDatabase,
+} from '@touchline/testing';
 import { LeadershipLostError, Relay, type RelayOptions } from './index';
 import { acquireLeadership, type Lease, type LeaderLockOptions } from './leader-lock';
 import { SILENT_LOGGER } from './logger';
@@ -13,7 +18,6 @@ import { readCheckpoint } from './sql/readCheckpoint';
 import { storeCheckpoint } from './sql/storeCheckpoint';
 import { appendJourneys } from './testing/append-journeys';
 import { readLog, storedEvents } from './testing/expectations';
-import { describeWithPostgresServer } from './testing/postgres-server';
 
 /** A producer whose every send the test answers by hand. */
 class FakeProducer {

@@ -5,6 +5,7 @@ import { createKafka } from '@touchline/kafka';
 import {
   createTestDatabase,
   describeWithKafka,
+  describeWithPostgresServer,
   kafkaAvailability,
   startKafka,
   waitFor,
@@ -15,7 +16,6 @@ import { Relay, type RelayOptions } from './index';
 import { appendJourneys } from './testing/append-journeys';
 import { expectJourneyInKafka, storedEvents } from './testing/expectations';
 import { readJourney, type JourneyInbox } from './testing/journey-inbox';
-import { describeWithPostgresServer } from './testing/postgres-server';
 
 const availability = kafkaAvailability();
 const mockOnly = (name: string, fn: jest.ProvidesCallback, timeout?: number): void =>

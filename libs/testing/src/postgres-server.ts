@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
-import { STRICT } from '@touchline/testing';
+import { STRICT } from './test-database';
 
 /**
- * `describe` for suites that need a PostgreSQL server (DATABASE_URL): the leader lock takes a
- * connection of its own, which the embedded PGlite (one connection) cannot give. Without a server
- * the suite reports itself skipped in one line; under TOUCHLINE_TEST_STRICT=1 it runs, and
- * createTestDatabase fails it.
+ * `describe` for suites that need a PostgreSQL server (DATABASE_URL), not the embedded PGlite:
+ * PGlite is one connection inside the test process, so neither a second session of its own (a
+ * leader lock) nor another process can reach it. Without a server the suite reports itself
+ * skipped in one line; under TOUCHLINE_TEST_STRICT=1 it runs, and createTestDatabase fails it.
  */
 export function describeWithPostgresServer(name: string, fn: () => void): void {
   if (process.env.DATABASE_URL || STRICT) {
