@@ -1,28 +1,12 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DATABASE } from '@touchline/database';
-import { EVENT_STORE, PostgresEventStore, type EventStore } from '@touchline/event-store';
 import { listAudit } from '@touchline/ops';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
-import { loadCliConfig } from './cli-config';
-import { CLI_IO, EXIT } from './cli-io';
-import { CliModule } from './cli.module';
+import { describeWithPostgresServer } from '@touchline/testing';
+import { EXIT } from './cli-io';
 import { ReplayCommand } from './commands/replay.command';
 import { VerifyCommand } from './commands/verify.command';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { CliHarness, CliProcessHarness } from './testing/cli-harness';
 
 const purchases = (count: number) =>
   Array.from({ length: count }, (_, i) => ({
@@ -34,50 +18,21 @@ const purchases = (count: number) =>
   }));
 
 describe('touchline CLI commands', () => {
-  let db: TestDatabase;
-  let app: INestApplicationContext;
-  let store: EventStore;
-  const out = new Capture();
-  const err = new Capture();
+  const cli = new CliHarness();
+  const { out, err } = cli;
   const customerId = `c-${randomUUID()}`;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CliModule.forRoot(
-          loadCliConfig({
-            DATABASE_URL: 'postgres://unused@localhost/unused',
-            TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
-          }),
-        ),
-      ],
-    })
-      // The test owns the database; closing the app must not close it.
-      .overrideProvider(DATABASE)
-      .useValue({ ...db, close: async () => undefined })
-      .overrideProvider(CLI_IO)
-      .useValue({ out, err })
-      .compile();
-    app = await moduleRef.init();
-    store = app.get(EVENT_STORE);
-  });
-  beforeEach(() => {
-    out.text = '';
-    err.text = '';
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.destroy();
-  });
+  beforeAll(() => cli.setup());
+  beforeEach(() => cli.clearOutput());
+  afterAll(() => cli.teardown());
 
-  const command = <T>(type: new (...args: never[]) => T): T => app.get(type);
+  const command = <T>(type: new (...args: never[]) => T): T => cli.app.get(type);
 
   it('verify and replay an intact store: exit 0, a table or JSON, each run audited under the OS user', async () => {
-    await store.appendToStream(`customer-${customerId}`, purchases(2), 'no_stream');
-    const [second] = await store.readStream(`customer-${customerId}`, { fromRevision: 1 });
+    await cli.store.appendToStream(`customer-${customerId}`, purchases(2), 'no_stream');
+    const [second] = await cli.store.readStream(`customer-${customerId}`, { fromRevision: 1 });
     await sleep(5);
-    await store.appendToStream(`customer-${customerId}`, purchases(1), 1);
+    await cli.store.appendToStream(`customer-${customerId}`, purchases(1), 1);
 
     const verify = command(VerifyCommand);
     expect(await verify.execute({})).toBe(EXIT.ok);
@@ -110,7 +65,7 @@ describe('touchline CLI commands', () => {
     expect(await replay.execute(`c-${randomUUID()}`, {})).toBe(EXIT.error);
     expect(err.text).toContain('no events of customer');
 
-    const { entries } = await listAudit(store, { limit: 10 });
+    const { entries } = await listAudit(cli.store, { limit: 10 });
     expect(entries.map((e) => [e.action, e.outcome])).toEqual([
       ['journey.replay', 'not_found'],
       ['journey.replay', 'succeeded'],
@@ -125,8 +80,8 @@ describe('touchline CLI commands', () => {
 
   it('a tampered row: verify and replay exit 2 and name the first broken link', async () => {
     const other = `c-${randomUUID()}`;
-    await store.appendToStream(`customer-${other}`, purchases(3), 'no_stream');
-    await db.pool.query(
+    await cli.store.appendToStream(`customer-${other}`, purchases(3), 'no_stream');
+    await cli.db.pool.query(
       `UPDATE touchline.events SET data = '{"orderId": "o-1", "amount": 1}'
         WHERE stream_id = $1 AND stream_revision = 1`,
       [`customer-${other}`],
@@ -151,68 +106,25 @@ describe('touchline CLI commands', () => {
 });
 
 /**
- * The program itself, as an operator runs it: a child process with only DATABASE_URL set, exit
- * codes as a shell sees them. Run from the TypeScript sources (ts-node) so no build is needed.
+ * The program itself, as an operator runs it: a child process, exit codes as a shell sees them.
+ * It needs a server the child process can reach.
  */
-const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
-if (!process.env.DATABASE_URL) {
-  console.warn(
-    'touchline CLI process tests skipped: they need DATABASE_URL (a server the child process can reach)',
-  );
-}
+describeWithPostgresServer('touchline CLI process', () => {
+  const cli = new CliProcessHarness(60_000);
 
-describeWithServer('touchline CLI process', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
-  const root = resolve(__dirname, '../../..');
+  beforeAll(() => cli.setup());
+  afterAll(() => cli.teardown());
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await PostgresEventStore.migrate(db.pool);
-    store = new PostgresEventStore(db.pool);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.destroy();
-  });
-
-  const touchline = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        DATABASE_URL: db.url,
-        TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
-      };
-      delete env.TOUCHLINE_API_KEYS;
-      delete env.TOUCHLINE_API_KEYS_FILE;
-      execFile(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          '-r',
-          'tsconfig-paths/register',
-          'apps/cli/src/main.ts',
-          ...args,
-        ],
-        { cwd: root, env, timeout: 60_000 },
-        (error, stdout, stderr) =>
-          done({
-            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+  const touchline = (...args: string[]) => cli.run(...args);
 
   it('exits 0 when intact and 2 when a row was deleted', async () => {
     const customerId = `c-${randomUUID()}`;
-    await store.appendToStream(`customer-${customerId}`, purchases(3), 'no_stream');
+    await cli.store.appendToStream(`customer-${customerId}`, purchases(3), 'no_stream');
 
     const intact = await touchline('verify');
     expect(intact).toMatchObject({ code: 0, stdout: 'Verified 3 events in 1 streams: intact\n' });
 
-    await db.pool.query(
+    await cli.db.pool.query(
       'DELETE FROM touchline.events WHERE stream_id = $1 AND stream_revision = 1',
       [`customer-${customerId}`],
     );

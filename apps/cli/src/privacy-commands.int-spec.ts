@@ -2,28 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DATABASE } from '@touchline/database';
 import { EVENT_STORE, type EventStore } from '@touchline/event-store';
 import { listAudit } from '@touchline/ops';
 import { PersonalDataVault, TEST_MASTER_KEYS_ENV } from '@touchline/privacy';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
-import { loadCliConfig } from './cli-config';
-import { CLI_IO, EXIT } from './cli-io';
-import { CliModule } from './cli.module';
+import { EXIT } from './cli-io';
 import { EraseCommand } from './commands/erase.command';
 import { ExportCommand } from './commands/export.command';
 import { KeysRotateCommand } from './commands/keys.command';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { Capture, cliApplication } from './testing/cli-harness';
 
 /** `touchline erase`, `export` and `keys rotate` on the CLI's own wiring, on a real database. */
 describe('touchline CLI: erase, export, keys rotate', () => {
@@ -34,24 +22,8 @@ describe('touchline CLI: erase, export, keys rotate', () => {
   const EMAIL = `cli.${randomUUID()}@example.com`;
   const NEXT_MASTER = `next:${Buffer.alloc(32, 8).toString('base64')}`;
 
-  async function cli(masterKeys: string): Promise<INestApplicationContext> {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CliModule.forRoot(
-          loadCliConfig({
-            DATABASE_URL: 'postgres://unused@h/unused',
-            TOUCHLINE_MASTER_KEYS: masterKeys,
-          }),
-        ),
-      ],
-    })
-      .overrideProvider(DATABASE)
-      .useValue({ ...db, close: async () => undefined })
-      .overrideProvider(CLI_IO)
-      .useValue({ out, err })
-      .compile();
-    return moduleRef.init();
-  }
+  const cli = (masterKeys: string): Promise<INestApplicationContext> =>
+    cliApplication(db, { out, err }, masterKeys);
 
   beforeAll(async () => {
     db = await createTestDatabase();

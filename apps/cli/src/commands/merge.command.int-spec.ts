@@ -1,27 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
-import { Writable } from 'node:stream';
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DATABASE } from '@touchline/database';
-import { EVENT_STORE, PostgresEventStore, type EventStore } from '@touchline/event-store';
+import type { EventStore } from '@touchline/event-store';
 import { listAudit } from '@touchline/ops';
-import { TEST_MASTER_KEYS_ENV } from '@touchline/privacy';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
-import { loadCliConfig } from '../cli-config';
-import { CLI_IO, EXIT } from '../cli-io';
-import { CliModule } from '../cli.module';
+import { describeWithPostgresServer } from '@touchline/testing';
+import { EXIT } from '../cli-io';
+import { CliHarness, CliProcessHarness } from '../testing/cli-harness';
 import { MergeCommand, UnmergeCommand } from './merge.command';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 const purchase = (customerId: string) => ({
   eventId: randomUUID(),
@@ -38,42 +22,15 @@ async function customer(store: EventStore, label: string): Promise<string> {
 }
 
 describe('touchline merge / unmerge commands', () => {
-  let db: TestDatabase;
-  let app: INestApplicationContext;
-  let store: EventStore;
-  const out = new Capture();
-  const err = new Capture();
+  const cli = new CliHarness();
+  const { out, err } = cli;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CliModule.forRoot(
-          loadCliConfig({
-            DATABASE_URL: 'postgres://unused@localhost/unused',
-            TOUCHLINE_MASTER_KEYS: TEST_MASTER_KEYS_ENV,
-          }),
-        ),
-      ],
-    })
-      .overrideProvider(DATABASE)
-      .useValue({ ...db, close: async () => undefined })
-      .overrideProvider(CLI_IO)
-      .useValue({ out, err })
-      .compile();
-    app = await moduleRef.init();
-    store = app.get(EVENT_STORE);
-  });
-  beforeEach(() => {
-    out.text = '';
-    err.text = '';
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.destroy();
-  });
+  beforeAll(() => cli.setup());
+  beforeEach(() => cli.clearOutput());
+  afterAll(() => cli.teardown());
 
   it('merges, refuses a second merge, unmerges; exit codes, output and audit under the OS user', async () => {
+    const { app, store } = cli;
     const [s, m] = [await customer(store, 's'), await customer(store, 'm')];
     const merge = app.get(MergeCommand);
     const unmerge = app.get(UnmergeCommand);
@@ -116,54 +73,16 @@ describe('touchline merge / unmerge commands', () => {
   });
 });
 
-const describeWithServer = process.env.DATABASE_URL ? describe : describe.skip;
+describeWithPostgresServer('touchline merge, as a process', () => {
+  const cli = new CliProcessHarness(240_000);
 
-describeWithServer('touchline merge, as a process', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
-  const root = resolve(__dirname, '../../../..');
+  beforeAll(() => cli.setup());
+  afterAll(() => cli.teardown());
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await PostgresEventStore.migrate(db.pool);
-    store = new PostgresEventStore(db.pool);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await db?.destroy();
-  });
-
-  const touchline = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        DATABASE_URL: db.url,
-        TOUCHLINE_MASTER_KEYS: TEST_MASTER_KEYS_ENV,
-      };
-      delete env.TOUCHLINE_API_KEYS;
-      delete env.TOUCHLINE_API_KEYS_FILE;
-      execFile(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          '-r',
-          'tsconfig-paths/register',
-          'apps/cli/src/main.ts',
-          ...args,
-        ],
-        { cwd: root, env, timeout: 240_000 },
-        (error, stdout, stderr) =>
-          done({
-            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+  const touchline = (...args: string[]) => cli.run(...args);
 
   it('parses <survivorId> <mergedId> --reason for merge and unmerge', async () => {
-    const [s, m] = [await customer(store, 's'), await customer(store, 'm')];
+    const [s, m] = [await customer(cli.store, 's'), await customer(cli.store, 'm')];
     const merged = await touchline('merge', s, m, '--reason', 'Same person, twice', '--json');
     expect(merged.stderr).toBe('');
     expect(merged.code).toBe(0);

@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DATABASE } from '@touchline/database';
-import { EVENT_STORE, type EventStore } from '@touchline/event-store';
+import type { EventStore } from '@touchline/event-store';
 import { listAudit } from '@touchline/ops';
 import { PostgresLogStats, ProjectionEngine } from '@touchline/projections';
 import { READ_MODEL_PROJECTIONS } from '@touchline/read-models';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { toEventToAppend, validateJourneyEvent } from '@touchline/touchpoints';
-import { loadCliConfig } from '../cli-config';
-import { CLI_IO } from '../cli-io';
-import { CliModule } from '../cli.module';
+import { CliHarness } from '../testing/cli-harness';
 import {
   ProjectionsRebuildCommand,
   ProjectionsStatusCommand,
   REBUILD_EXIT,
 } from './projections.command';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 async function appendPurchases(store: EventStore, customers: number): Promise<string> {
   let last = '';
@@ -46,32 +31,13 @@ async function appendPurchases(store: EventStore, customers: number): Promise<st
 }
 
 describe('touchline projections status | rebuild', () => {
-  let db: TestDatabase;
-  let app: INestApplicationContext;
-  let store: EventStore;
+  const cli = new CliHarness();
+  const { out, err } = cli;
   let worker: ProjectionEngine | undefined;
-  const out = new Capture();
-  const err = new Capture();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        CliModule.forRoot(
-          loadCliConfig({
-            DATABASE_URL: 'postgres://unused@localhost/unused',
-            TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
-          }),
-        ),
-      ],
-    })
-      .overrideProvider(DATABASE)
-      .useValue({ ...db, close: async () => undefined })
-      .overrideProvider(CLI_IO)
-      .useValue({ out, err })
-      .compile();
-    app = await moduleRef.init();
-    store = app.get(EVENT_STORE);
+    await cli.setup();
+    const { db, store } = cli;
     await ProjectionEngine.migrate(db.pool);
     // What the API or the worker does: run the read models' projections.
     worker = new ProjectionEngine({
@@ -86,18 +52,14 @@ describe('touchline projections status | rebuild', () => {
     const names = READ_MODEL_PROJECTIONS.map((p) => p.name);
     expect((await worker.waitForPosition(names, last, 30_000)).reached).toBe(true);
   });
-  beforeEach(() => {
-    out.text = '';
-    err.text = '';
-  });
+  beforeEach(() => cli.clearOutput());
   afterAll(async () => {
     await worker?.close();
-    await app?.close();
-    await db?.destroy();
+    await cli.teardown();
   });
 
-  const status = () => app.get(ProjectionsStatusCommand);
-  const rebuild = () => app.get(ProjectionsRebuildCommand);
+  const status = () => cli.app.get(ProjectionsStatusCommand);
+  const rebuild = () => cli.app.get(ProjectionsRebuildCommand);
 
   it('status lists every projection as a table, or as JSON', async () => {
     expect(await status().execute({})).toBe(0);
@@ -135,7 +97,7 @@ describe('touchline projections status | rebuild', () => {
     expect(after.generation).toBe(2);
     expect(await worker!.getRows('customer_profile', ['cli-0', 'cli-24'])).toEqual(before);
 
-    const { entries } = await listAudit(store, { limit: 2 });
+    const { entries } = await listAudit(cli.store, { limit: 2 });
     expect(entries.map((e) => [e.action, e.target, e.outcome, e.detail?.phase])).toEqual([
       ['projections.rebuild', 'customer_profile', 'succeeded', 'finished'],
       ['projections.rebuild', 'customer_profile', 'succeeded', 'started'],
@@ -157,7 +119,7 @@ describe('touchline projections status | rebuild', () => {
     worker = undefined;
     expect(await rebuild().execute('customer_timeline', { timeout: 1 })).toBe(REBUILD_EXIT.failed);
     expect(out.text).toMatch(/^customer_timeline: generation \d+ timed out\n$/);
-    const { entries } = await listAudit(store, { limit: 1 });
+    const { entries } = await listAudit(cli.store, { limit: 1 });
     expect(entries[0]).toMatchObject({
       action: 'projections.rebuild',
       target: 'customer_timeline',
