@@ -1,21 +1,15 @@
 import { TOPICS } from '@touchline/kafka';
-import {
-  createTestDatabase,
-  describeWithKafka,
-  startKafka,
-  waitFor,
-  type KafkaTestCluster,
-  type TestDatabase,
-} from '@touchline/testing';
+import { describeWithKafka, waitFor } from '@touchline/testing';
 import { recordFigures } from './support/figures';
-import { newRetryStats, postUntilAcknowledged } from './support/http';
+import { ingestBatchUntilAcknowledged, newRetryStats, postUntilAcknowledged } from './support/http';
 import { distinctDeadLetters, inboundProducer, readTopic } from './support/kafka';
-import { API_KEYS, KEYS } from './support/keys';
+import { KEYS } from './support/keys';
+import { keepProducing } from './support/producers';
 import { compareWithCleanRebuild } from './support/projections';
 import { seeded } from './support/random';
-import { startTouchline, type Touchline } from './support/service';
-import { checkStreams, countEvents, storedIds } from './support/store';
-import { customers, touchpoint, type Touchpoint } from './support/touchpoints';
+import { API_RUNS_PROJECTIONS, KafkaScenario } from './support/scenario';
+import { countEvents, expectStoredExactlyOnce, waitForEventsFrom } from './support/store';
+import { customers, touchpoint, touchpoints, type Touchpoint } from './support/touchpoints';
 import { progress } from './support/progress';
 
 const ROUNDS = 10;
@@ -30,62 +24,34 @@ const KAFKA_MESSAGES_PER_ROUND = 200;
 const KAFKA_KILL_ROUNDS = new Set([5, 10]);
 
 describeWithKafka('crash: kill -9 of the service during sustained HTTP and Kafka ingestion', () => {
-  let db: TestDatabase;
-  let kafka: KafkaTestCluster;
-  let service: Touchline;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    kafka = await startKafka();
-    service = await startTouchline({
-      databaseUrl: db.url,
-      kafkaBrokers: kafka.brokers,
-      apiKeys: API_KEYS,
-      // The kafka profile leaves projections to the worker process by default; here the API
-      // runs the same Kafka-fed projections, so that one process under test holds the whole flow.
-      env: { TOUCHLINE_RUN_PROJECTIONS: 'true' },
-    });
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await kafka?.stop();
-    await db?.destroy();
-  });
+  const scenario = new KafkaScenario(API_RUNS_PROJECTIONS);
+  beforeAll(() => scenario.setup());
+  afterAll(() => scenario.teardown());
 
   it(`loses nothing acknowledged, stores nothing twice, and its projections equal a clean rebuild after ${ROUNDS} kills`, async () => {
+    const { db, kafka, service } = scenario;
     const started = Date.now();
     const random = seeded(Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 1);
     const population = customers('crash', 300);
     const stats = newRetryStats();
     const acknowledged: Touchpoint[] = [];
-    let stop = false;
 
     const httpProducer = async () => {
-      while (!stop) {
-        const customerId = random.pick(population);
-        if (random.chance(0.5)) {
-          const t = touchpoint(random, customerId, 'rel-http');
-          await postUntilAcknowledged(
-            () => service.baseUrl,
-            '/v1/touchpoints',
-            KEYS.ingest,
-            t,
-            stats,
-          );
-          acknowledged.push(t);
-        } else {
-          const batch = Array.from({ length: random.int(2, 25) }, () =>
-            touchpoint(random, random.pick(population), 'rel-http'),
-          );
-          await postUntilAcknowledged(
-            () => service.baseUrl,
-            '/v1/touchpoints/batch',
-            KEYS.ingest,
-            { touchpoints: batch },
-            stats,
-          );
-          acknowledged.push(...batch);
-        }
+      const customerId = random.pick(population);
+      if (random.chance(0.5)) {
+        const t = touchpoint(random, customerId, 'rel-http');
+        await postUntilAcknowledged(
+          () => service.baseUrl,
+          '/v1/touchpoints',
+          KEYS.ingest,
+          t,
+          stats,
+        );
+        acknowledged.push(t);
+      } else {
+        const batch = touchpoints(random, random.int(2, 25), population, 'rel-http');
+        await ingestBatchUntilAcknowledged(() => service.baseUrl, batch, stats);
+        acknowledged.push(...batch);
       }
     };
     const inbound = await inboundProducer(kafka.brokers, random);
@@ -93,14 +59,15 @@ describeWithKafka('crash: kill -9 of the service during sustained HTTP and Kafka
     // how slowly the machine restarts the service.
     let kafkaBudget = 0;
     const kafkaProducer = async () => {
-      while (!stop) {
-        if (inbound.valid.length + inbound.malformed < kafkaBudget)
-          await inbound.send(20, population, 0.05);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      if (inbound.valid.length + inbound.malformed < kafkaBudget)
+        await inbound.send(20, population, 0.05);
+      await new Promise((r) => setTimeout(r, 100));
     };
 
-    const producers = [...Array.from({ length: HTTP_PRODUCERS }, httpProducer), kafkaProducer()];
+    const producers = keepProducing([
+      ...Array.from({ length: HTTP_PRODUCERS }, () => httpProducer),
+      kafkaProducer,
+    ]);
     const restarts: number[] = [];
     let kafkaKills = 0;
     for (let round = 1; round <= ROUNDS; round++) {
@@ -129,17 +96,17 @@ describeWithKafka('crash: kill -9 of the service during sustained HTTP and Kafka
         `round ${round}: killed and restarted in ${restarts.at(-1)} ms; ${stats.acknowledged} HTTP acknowledgements, ${inbound.valid.length} Kafka messages so far`,
       );
     }
-    stop = true;
-    await Promise.all(producers);
+    await producers.stop();
     await inbound.close();
     progress('producers stopped; checking Kafka inbound');
 
     // Kafka inbound: every acknowledged valid message stored, every malformed one dead-lettered.
     const kafkaIds = inbound.valid.map((t) => t.eventId);
-    await waitFor(
-      async () =>
-        (await countEvents(db.pool, 'rel-kafka')) >= new Set(kafkaIds).size ? true : undefined,
-      { timeoutMs: 180_000, intervalMs: 200, what: 'every Kafka inbound touchpoint in the store' },
+    await waitForEventsFrom(
+      db.pool,
+      'rel-kafka',
+      new Set(kafkaIds).size,
+      'every Kafka inbound touchpoint in the store',
     );
     const deadLetters = await readTopic(kafka.brokers, TOPICS.inboundDeadLetter, (messages) => {
       const distinct = distinctDeadLetters(messages);
@@ -149,14 +116,8 @@ describeWithKafka('crash: kill -9 of the service during sustained HTTP and Kafka
 
     // Every acknowledged event exactly once, and nothing that was not sent.
     const sent = [...acknowledged.map((t) => t.eventId), ...kafkaIds];
-    const unique = new Set(sent);
-    expect(unique.size).toBe(sent.length); // the generator never reuses an id
-    const found = await storedIds(db.pool, sent);
-    const missing = sent.filter((id) => found.get(id) !== 1);
-    expect(missing).toEqual([]);
-    expect(await countEvents(db.pool)).toBe(unique.size);
-    const streams = await checkStreams(db.pool);
-    expect(streams.broken).toEqual([]);
+    expect(new Set(sent).size).toBe(sent.length); // the generator never reuses an id
+    const check = await expectStoredExactlyOnce(db.pool, sent);
 
     progress('store checked; comparing projections with a clean rebuild');
     // After the last restart the projections converge to a clean rebuild, row for row.
@@ -176,10 +137,10 @@ describeWithKafka('crash: kill -9 of the service during sustained HTTP and Kafka
       eventsViaHttp: acknowledged.length,
       eventsViaKafka: kafkaIds.length,
       kafkaMalformedDeadLettered: deadLetters.size,
-      eventsInStore: unique.size,
-      streams: streams.streams,
-      lost: missing.length,
-      duplicated: [...found.values()].filter((n) => n > 1).length,
+      eventsInStore: check.stored,
+      streams: check.streams.streams,
+      lost: check.lost.length,
+      duplicated: check.duplicated,
       projectionsCompared: compared.length,
       projectionRowsCompared: compared.reduce((sum, c) => sum + c.rows, 0),
       restartMsMedian: restarts.sort((a, b) => a - b)[Math.floor(restarts.length / 2)]!,

@@ -1,79 +1,42 @@
 import { TOPICS } from '@touchline/kafka';
-import {
-  createTestDatabase,
-  describeWithKafka,
-  startKafka,
-  waitFor,
-  type KafkaTestCluster,
-  type TestDatabase,
-} from '@touchline/testing';
+import { describeWithKafka, waitFor } from '@touchline/testing';
 import { recordFigures } from './support/figures';
-import { newRetryStats, postUntilAcknowledged } from './support/http';
+import { ingestBatchUntilAcknowledged, newRetryStats } from './support/http';
 import { inboundProducer, readTopic } from './support/kafka';
-import { API_KEYS, KEYS } from './support/keys';
+import { keepProducing } from './support/producers';
 import { waitForProjectionsCaughtUp } from './support/projections';
 import { progress } from './support/progress';
 import { seeded } from './support/random';
-import { startTouchline, type Touchline } from './support/service';
-import { checkStreams, countEvents, storedIds } from './support/store';
-import { customers, touchpoint, type Touchpoint } from './support/touchpoints';
+import { API_RUNS_PROJECTIONS, KafkaScenario } from './support/scenario';
+import { countEvents, expectStoredExactlyOnce, waitForEventsFrom } from './support/store';
+import { customers, touchpoints, type Touchpoint } from './support/touchpoints';
 
 const OUTAGE_MS = 6_000;
 
 describeWithKafka('Kafka down and back during ingestion', () => {
-  let db: TestDatabase;
-  let kafka: KafkaTestCluster;
-  let service: Touchline;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    kafka = await startKafka();
-    service = await startTouchline({
-      databaseUrl: db.url,
-      kafkaBrokers: kafka.brokers,
-      apiKeys: API_KEYS,
-      // The kafka profile leaves projections to the worker process by default; here the API
-      // runs the same Kafka-fed projections, so that one process under test holds the whole flow.
-      env: { TOUCHLINE_RUN_PROJECTIONS: 'true' },
-    });
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await kafka?.stop();
-    await db?.destroy();
-  });
+  const scenario = new KafkaScenario(API_RUNS_PROJECTIONS);
+  beforeAll(() => scenario.setup());
+  afterAll(() => scenario.teardown());
 
   it('the relay and the inbound consumer retry and catch up: nothing lost, nothing applied twice, each customer in order', async () => {
+    const { db, kafka, service } = scenario;
     const started = Date.now();
     const random = seeded(Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 3);
     const population = customers('kafka', 60);
     const stats = newRetryStats();
     const viaHttp: Touchpoint[] = [];
-    let stop = false;
     const httpProducer = async () => {
-      while (!stop) {
-        const batch = Array.from({ length: random.int(1, 10) }, () =>
-          touchpoint(random, random.pick(population), 'rel-http'),
-        );
-        await postUntilAcknowledged(
-          () => service.baseUrl,
-          '/v1/touchpoints/batch',
-          KEYS.ingest,
-          { touchpoints: batch },
-          stats,
-        );
-        viaHttp.push(...batch);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const batch = touchpoints(random, random.int(1, 10), population, 'rel-http');
+      await ingestBatchUntilAcknowledged(() => service.baseUrl, batch, stats);
+      viaHttp.push(...batch);
+      await new Promise((r) => setTimeout(r, 20));
     };
     const inbound = await inboundProducer(kafka.brokers, random);
     const kafkaProducer = async () => {
-      while (!stop) {
-        await inbound.send(10, population);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await inbound.send(10, population);
+      await new Promise((r) => setTimeout(r, 100));
     };
-    const producers = [httpProducer(), httpProducer(), httpProducer(), kafkaProducer()];
+    const producers = keepProducing([httpProducer, httpProducer, httpProducer, kafkaProducer]);
 
     // Pause only once both paths are moving: inbound appends, and the relay has published.
     await waitFor(async () => ((await countEvents(db.pool, 'rel-kafka')) > 0 ? true : undefined), {
@@ -89,24 +52,19 @@ describeWithKafka('Kafka down and back during ingestion', () => {
     kafka.resume();
     progress('kafka outage: brokers resumed');
     await new Promise((r) => setTimeout(r, 2_000)); // keep producing across the recovery
-    stop = true;
-    await Promise.all(producers);
+    await producers.stop();
     await inbound.close();
 
     // Inbound: every acknowledged message stored once (redeliveries deduplicated by eventId).
     const inboundIds = [...new Set(inbound.valid.map((t) => t.eventId))];
-    await waitFor(
-      async () =>
-        (await countEvents(db.pool, 'rel-kafka')) >= inboundIds.length ? true : undefined,
-      { timeoutMs: 180_000, intervalMs: 200, what: 'every inbound touchpoint in the store' },
+    await waitForEventsFrom(
+      db.pool,
+      'rel-kafka',
+      inboundIds.length,
+      'every inbound touchpoint in the store',
     );
     const ids = [...viaHttp.map((t) => t.eventId), ...inboundIds];
-    const found = await storedIds(db.pool, ids);
-    const lost = ids.filter((id) => found.get(id) !== 1);
-    expect(lost).toEqual([]);
-    const stored = await countEvents(db.pool);
-    expect(stored).toBe(ids.length);
-    expect((await checkStreams(db.pool)).broken).toEqual([]);
+    const { lost, stored } = await expectStoredExactlyOnce(db.pool, ids);
 
     // Relay: every stored event on touchline.journey.v1, each customer's first deliveries in
     // revision order (duplicates from retries are allowed by the contract, never gaps).

@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { KEYS } from './keys';
 
 export interface HttpAnswer {
   status: number;
@@ -139,4 +140,13 @@ export async function postUntilAcknowledged(
     await new Promise((r) => setTimeout(r, wait));
     delay = Math.min(delay * 2, 500);
   }
+}
+
+/** POST /v1/touchpoints/batch with the ingest key, until acknowledged (postUntilAcknowledged). */
+export function ingestBatchUntilAcknowledged(
+  base: () => string,
+  touchpoints: readonly unknown[],
+  stats: RetryStats,
+): Promise<HttpAnswer> {
+  return postUntilAcknowledged(base, '/v1/touchpoints/batch', KEYS.ingest, { touchpoints }, stats);
 }

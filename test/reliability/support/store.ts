@@ -1,3 +1,4 @@
+import { waitFor } from '@touchline/testing';
 import type { Pool } from 'pg';
 
 /** What the event store holds, read directly from its tables (touchline.events, .streams). */
@@ -66,6 +67,39 @@ export async function checkStreams(pool: Pool): Promise<StreamCheck> {
     events: rows.reduce((sum, r) => sum + Number(r.n), 0),
     broken,
   };
+}
+
+/** Waits until the store holds at least `count` events of producer `source` (metadata.source). */
+export async function waitForEventsFrom(
+  pool: Pool,
+  source: string,
+  count: number,
+  what: string,
+): Promise<void> {
+  await waitFor(async () => ((await countEvents(pool, source)) >= count ? true : undefined), {
+    timeoutMs: 180_000,
+    intervalMs: 200,
+    what,
+  });
+}
+
+/**
+ * The no-loss checks of a scenario, asserted: each of `ids` (distinct) stored exactly once,
+ * nothing else in the store, every stream gap-free with its head in place. Returns what was found,
+ * for the figures.
+ */
+export async function expectStoredExactlyOnce(
+  pool: Pool,
+  ids: readonly string[],
+): Promise<{ lost: string[]; duplicated: number; stored: number; streams: StreamCheck }> {
+  const found = await storedIds(pool, ids);
+  const lost = ids.filter((id) => found.get(id) !== 1);
+  expect(lost).toEqual([]);
+  const stored = await countEvents(pool);
+  expect(stored).toBe(ids.length);
+  const streams = await checkStreams(pool);
+  expect(streams.broken).toEqual([]);
+  return { lost, duplicated: [...found.values()].filter((n) => n > 1).length, stored, streams };
 }
 
 /** Event ids of a stream in revision order. */

@@ -29,6 +29,16 @@ export function touchpoint(random: Random, customerId: string, source: string): 
   };
 }
 
+/** `count` touchpoints (as for one batch request), each of a customer picked from `population`. */
+export function touchpoints(
+  random: Random,
+  count: number,
+  population: readonly string[],
+  source: string,
+): Touchpoint[] {
+  return Array.from({ length: count }, () => touchpoint(random, random.pick(population), source));
+}
+
 /** Customer ids `c-<prefix>-0` … for a population of `n`, shared by producers on purpose. */
 export const customers = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `c-${prefix}-${i}`);
