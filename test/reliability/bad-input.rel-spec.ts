@@ -1,19 +1,12 @@
 import { TOPICS } from '@touchline/kafka';
-import {
-  createTestDatabase,
-  describeWithKafka,
-  startKafka,
-  type KafkaTestCluster,
-  type TestDatabase,
-} from '@touchline/testing';
+import { describeWithKafka } from '@touchline/testing';
 import { recordFigures } from './support/figures';
 import { getJson, send, type HttpAnswer } from './support/http';
 import { distinctDeadLetters, inboundProducer, readTopic } from './support/kafka';
-import { API_KEYS } from './support/keys';
 import { badRequest, type BadRequest } from './support/malformed';
 import { progress } from './support/progress';
 import { seeded } from './support/random';
-import { startTouchline, type Touchline } from './support/service';
+import { KafkaScenario } from './support/scenario';
 import { countEvents } from './support/store';
 import { touchpoint } from './support/touchpoints';
 
@@ -38,29 +31,14 @@ const knownDefect = (req: BadRequest) =>
   KNOWN_DEFECTS.find((d) => d.route.test(req.path) && d.category.test(req.category));
 
 describeWithKafka('bad input: generated malformed requests and messages', () => {
-  let db: TestDatabase;
-  let kafka: KafkaTestCluster;
-  let service: Touchline;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    kafka = await startKafka();
-    service = await startTouchline({
-      databaseUrl: db.url,
-      kafkaBrokers: kafka.brokers,
-      apiKeys: API_KEYS,
-    });
-  });
+  const scenario = new KafkaScenario();
+  beforeAll(() => scenario.setup());
+  afterAll(() => scenario.teardown());
   /** The generated requests that hit a known defect, for the last test. */
   const defective: BadRequest[] = [];
 
-  afterAll(async () => {
-    await service?.stop();
-    await kafka?.stop();
-    await db?.destroy();
-  });
-
   it(`refuses ${HTTP_REQUESTS.toLocaleString('en')} malformed HTTP requests with a clear 4xx, never 5xx, writes nothing and stays up`, async () => {
+    const { db, service } = scenario;
     const started = Date.now();
     const seed = Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 6;
     const random = seeded(seed);
@@ -159,6 +137,7 @@ describeWithKafka('bad input: generated malformed requests and messages', () => 
   });
 
   it(`dead-letters ${KAFKA_MESSAGES} malformed Kafka messages and stores none of them`, async () => {
+    const { db, kafka, service } = scenario;
     const started = Date.now();
     const random = seeded(Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 7);
     const producer = await inboundProducer(kafka.brokers, random);
@@ -199,7 +178,7 @@ describeWithKafka('bad input: generated malformed requests and messages', () => 
       expect(requests.length).toBeGreaterThan(0);
       const statuses: number[] = [];
       for (const req of requests.slice(0, 50)) {
-        const answer = await send(service.baseUrl, {
+        const answer = await send(scenario.service.baseUrl, {
           path: req.path,
           headers: req.headers,
           body: req.body,

@@ -1,31 +1,23 @@
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { recordFigures } from './support/figures';
 import { newRetryStats, postUntilAcknowledged, type HttpAnswer } from './support/http';
-import { API_KEYS, KEYS } from './support/keys';
+import { KEYS } from './support/keys';
 import { projectionRows, waitForProjectionsCaughtUp } from './support/projections';
 import { seeded } from './support/random';
-import { startTouchline, type Touchline } from './support/service';
+import { ServiceScenario } from './support/scenario';
 import { checkStreams, countEvents } from './support/store';
-import { customers, touchpoint, type Touchpoint } from './support/touchpoints';
+import { customers, touchpoints, type Touchpoint } from './support/touchpoints';
 
 const PRODUCERS = 32;
 const REQUESTS_PER_PRODUCER = 40;
 const CUSTOMERS = 12; // few, so that producers collide on the same streams all the time
 
 describe('concurrency: 32 producers on overlapping customers, with retries', () => {
-  let db: TestDatabase;
-  let service: Touchline;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTouchline({ databaseUrl: db.url, apiKeys: API_KEYS });
-  });
-  afterAll(async () => {
-    await service?.stop();
-    await db?.destroy();
-  });
+  const scenario = new ServiceScenario();
+  beforeAll(() => scenario.setup());
+  afterAll(() => scenario.teardown());
 
   it('stores each event once, leaves no gap in any stream and no event out of any projection', async () => {
+    const { db, service } = scenario;
     const started = Date.now();
     const random = seeded(Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 4);
     const population = customers('conc', CUSTOMERS);
@@ -50,9 +42,7 @@ describe('concurrency: 32 producers on overlapping customers, with retries', () 
           count(await postUntilAcknowledged(() => service.baseUrl, path, KEYS.ingest, body, stats));
           continue;
         }
-        const batch = Array.from({ length: random.int(1, 8) }, () =>
-          touchpoint(random, random.pick(population), 'rel-conc'),
-        );
+        const batch = touchpoints(random, random.int(1, 8), population, 'rel-conc');
         for (const t of batch) sent.set(t.eventId, t);
         const [path, body] =
           batch.length === 1

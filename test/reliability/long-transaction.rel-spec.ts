@@ -1,16 +1,16 @@
-import { createTestDatabase, waitFor, type TestDatabase } from '@touchline/testing';
+import { waitFor } from '@touchline/testing';
 import { Client } from 'pg';
 import { recordFigures } from './support/figures';
-import { getJson, newRetryStats, postUntilAcknowledged } from './support/http';
-import { API_KEYS, KEYS } from './support/keys';
+import { getJson, ingestBatchUntilAcknowledged, newRetryStats } from './support/http';
+import { KEYS } from './support/keys';
 import {
   projectionStatus,
   waitForProjectionsCaughtUp,
   type ProjectionStatusView,
 } from './support/projections';
 import { seeded } from './support/random';
-import { startTouchline, type Touchline } from './support/service';
-import { customers, touchpoint } from './support/touchpoints';
+import { ServiceScenario } from './support/scenario';
+import { customers, touchpoints } from './support/touchpoints';
 
 const HELD_EVENTS = 200;
 
@@ -28,37 +28,25 @@ async function metricLag(baseUrl: string): Promise<Map<string, number> | undefin
 }
 
 describe('a long-open transaction elsewhere on the PostgreSQL cluster', () => {
-  let db: TestDatabase;
-  let service: Touchline;
+  const scenario = new ServiceScenario();
   let holder: Client | undefined;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    service = await startTouchline({ databaseUrl: db.url, apiKeys: API_KEYS });
-  });
+  beforeAll(() => scenario.setup());
   afterAll(async () => {
     await holder?.end().catch(() => undefined);
-    await service?.stop();
-    await db?.destroy();
+    await scenario.teardown();
   });
 
   it('makes projection lag grow and show in the ops API and /metrics, and the lag drains when it ends', async () => {
+    const { service } = scenario;
     const started = Date.now();
     const random = seeded(Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 5);
     const population = customers('ltx', 20);
     const stats = newRetryStats();
     const ingest = async (n: number) => {
       for (let i = 0; i < n; i += 20) {
-        const batch = Array.from({ length: Math.min(20, n - i) }, () =>
-          touchpoint(random, random.pick(population), 'rel-ltx'),
-        );
-        await postUntilAcknowledged(
-          () => service.baseUrl,
-          '/v1/touchpoints/batch',
-          KEYS.ingest,
-          { touchpoints: batch },
-          stats,
-        );
+        const batch = touchpoints(random, Math.min(20, n - i), population, 'rel-ltx');
+        await ingestBatchUntilAcknowledged(() => service.baseUrl, batch, stats);
       }
     };
     await ingest(40);

@@ -6,7 +6,7 @@ import { postgresOutage, type PostgresOutage } from './support/postgres-outage';
 import { progress } from './support/progress';
 import { seeded } from './support/random';
 import { startTouchline, type Touchline } from './support/service';
-import { checkStreams, countEvents, storedIds } from './support/store';
+import { expectStoredExactlyOnce } from './support/store';
 import { customers, touchpoint, type Touchpoint } from './support/touchpoints';
 
 const PRODUCERS = 8;
@@ -133,11 +133,7 @@ describe('PostgreSQL outage during ingestion', () => {
 
     // Every acknowledged touchpoint durable, once; nothing unacknowledged lingering as a gap.
     const ids = acknowledged.map((t) => t.eventId);
-    const found = await storedIds(db.pool, ids);
-    const lost = ids.filter((id) => found.get(id) !== 1);
-    expect(lost).toEqual([]);
-    expect(await countEvents(db.pool)).toBe(ids.length);
-    expect((await checkStreams(db.pool)).broken).toEqual([]);
+    const { lost } = await expectStoredExactlyOnce(db.pool, ids);
 
     recordFigures('postgres-outage', {
       outage:

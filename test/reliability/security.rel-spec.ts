@@ -1,13 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { REPO_ROOT } from '../support/service-process';
 import { recordFigures } from './support/figures';
 import { getJson, send } from './support/http';
-import { API_KEYS, KEYS, SCOPES, type ScopeName } from './support/keys';
+import { KEYS, SCOPES, type ScopeName } from './support/keys';
 import { seeded } from './support/random';
-import { startTouchline, type Touchline } from './support/service';
+import { ServiceScenario } from './support/scenario';
 import { checkSqlConstruction, isReviewed } from './support/sql-check';
 
 /**
@@ -73,27 +72,19 @@ function expected(scope: ScopeName | 'public', caller: Caller): 'open' | 401 | 4
 }
 
 describe('security', () => {
-  let db: TestDatabase;
-  let service: Touchline;
+  // debug: the most the service logs short of trace; personal data must stay out even there.
+  const scenario = new ServiceScenario({ LOG_LEVEL: 'debug' });
   const seed = Number(process.env.TOUCHLINE_RELIABILITY_SEED) + 8;
   const figures: Record<string, number | string> = {};
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // debug: the most the service logs short of trace; personal data must stay out even there.
-    service = await startTouchline({
-      databaseUrl: db.url,
-      apiKeys: API_KEYS,
-      env: { LOG_LEVEL: 'debug' },
-    });
-  });
+  beforeAll(() => scenario.setup());
   afterAll(async () => {
-    await service?.stop();
-    await db?.destroy();
+    await scenario.teardown();
     recordFigures('security', figures);
   });
 
   it('answers every route × scope as the table says: 401, 403, or neither (and never 5xx)', async () => {
+    const { service } = scenario;
     const doc = (await getJson(service.baseUrl, '/docs/openapi.json')).json as {
       paths: Record<
         string,
@@ -157,6 +148,7 @@ describe('security', () => {
   });
 
   it('keeps personal data and API secrets out of its logs', async () => {
+    const { service } = scenario;
     const random = seeded(seed);
     const tag = `${random.int(100_000, 999_999)}`;
     const personal = {
