@@ -2,15 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@touchline/config';
-import { DATABASE } from '@touchline/database';
-import { jsonBodyParser } from '@touchline/ingest';
 import { MIN_POSITION_HEADER } from '@touchline/read-models';
 import { createTestDatabase, STRICT, waitFor, type TestDatabase } from '@touchline/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { AppModule } from '../apps/api/src/app.module';
 import { analyticsFixture } from './support/analytics-fixture';
+import { createApiApp } from './support/api-app';
 import { REPO_ROOT } from './support/service-process';
 
 /**
@@ -134,18 +130,15 @@ describeWithChromium('analyst dashboard in headless Chromium', () => {
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
     db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      TOUCHLINE_API_KEYS: `analyst:${ANALYST}:analyst,ops:${OPS}:ops,producer:${INGEST}:ingest`,
-      TOUCHLINE_MASTER_KEYS: `mk-test:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'silent',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(DATABASE)
-      .useValue(db)
-      .compile();
-    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    app.use(jsonBodyParser());
+    app = await createApiApp(
+      db,
+      {
+        DATABASE_URL: db.url,
+        TOUCHLINE_API_KEYS: `analyst:${ANALYST}:analyst,ops:${OPS}:ops,producer:${INGEST}:ingest`,
+        TOUCHLINE_MASTER_KEYS: `mk-test:${randomBytes(32).toString('base64')}`,
+      },
+      { noNestLogger: true },
+    );
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 

@@ -1,47 +1,38 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@touchline/config';
-import { DATABASE } from '@touchline/database';
-import { ProjectionEngine } from '@touchline/projections';
-import { READ_MODEL_PROJECTIONS } from '@touchline/read-models';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import {
+  createTestDatabase,
+  describeWithPostgresServer,
+  type TestDatabase,
+} from '@touchline/testing';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
+import { createApiApp, readModelsCaughtUp } from './support/api-app';
 
 /**
  * Identity end to end through the API: touchpoints ingested over HTTP for a duplicate, a survivor
  * and an anonymous visitor the survivor claims; a merge over the ops API; the profile then counts
  * everything for the survivor and the duplicate answers 307 to it; an unmerge splits them back.
  */
-const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
-if (!process.env.DATABASE_URL) {
-  describe('identity (merge, links)', () => {
-    it.skip('skipped: needs DATABASE_URL (the whole app on a server database)', () => {});
-  });
-}
 
 const INGEST = 'identity-ingest-secret-0123456789';
 const ANALYST = 'identity-analyst-secret-012345678';
 const OPS = 'identity-ops-secret-0123456789abcd';
 
-describeOnServer('identity (merge, links)', () => {
+describeWithPostgresServer('identity (merge, links)', () => {
   let db: TestDatabase;
   let app: INestApplication;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      TOUCHLINE_API_KEYS: `shop:${INGEST}:ingest,bi:${ANALYST}:analyst,ops:${OPS}:ops`,
-      TOUCHLINE_MASTER_KEYS: `mk:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'silent',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(DATABASE)
-      .useValue(db)
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
+    app = await createApiApp(
+      db,
+      {
+        DATABASE_URL: db.url,
+        TOUCHLINE_API_KEYS: `shop:${INGEST}:ingest,bi:${ANALYST}:analyst,ops:${OPS}:ops`,
+        TOUCHLINE_MASTER_KEYS: `mk:${randomBytes(32).toString('base64')}`,
+      },
+      { nestBodyParser: true, noNestLogger: true },
+    );
     await app.init();
   });
   afterAll(async () => {
@@ -51,12 +42,7 @@ describeOnServer('identity (merge, links)', () => {
 
   const call = (method: 'get' | 'post', path: string, key: string) =>
     request(app.getHttpServer())[method](path).set('Authorization', `Bearer ${key}`);
-  async function caughtUp(position: string): Promise<void> {
-    const names = READ_MODEL_PROJECTIONS.map((p) => p.name);
-    const result = await app.get(ProjectionEngine).waitForPosition(names, position, 30_000);
-    if (!result.reached)
-      throw new Error(`read models stuck at ${JSON.stringify(result.positions)}`);
-  }
+  const caughtUp = (position: string) => readModelsCaughtUp(app, position);
   const touchpoint = (type: string, day: number, ids: object, data: object) => ({
     eventId: randomUUID(),
     type,

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@touchline/config';
-import { DATABASE, openDatabase, type Database } from '@touchline/database';
+import { openDatabase, type Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@touchline/event-store';
-import { jsonBodyParser } from '@touchline/ingest';
+import { TEST_MASTER_KEYS_ENV } from '@touchline/privacy';
 import { ProjectionEngine } from '@touchline/projections';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import {
+  createTestDatabase,
+  describeWithPostgresServer,
+  type TestDatabase,
+} from '@touchline/testing';
 import { touchpointExample } from '@touchline/touchpoints';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
+import { createApiApp } from './support/api-app';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 /**
@@ -25,19 +27,11 @@ const SLOW = 'slow-ingest-secret-0123456789ab';
 const API_KEYS = `producer:${INGEST}:ingest,analyst:${ANALYST}:analyst,slow:${SLOW}:ingest:1`;
 
 async function startApp(database: Database): Promise<INestApplication> {
-  const config = loadConfig({
+  const app = await createApiApp(database, {
     DATABASE_URL: database.url,
     TOUCHLINE_API_KEYS: API_KEYS,
-    TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
-    LOG_LEVEL: 'silent',
+    TOUCHLINE_MASTER_KEYS: TEST_MASTER_KEYS_ENV,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(DATABASE)
-    .useValue(database)
-    .compile();
-  // As apps/api/src/main.ts does.
-  const app = moduleRef.createNestApplication({ bodyParser: false });
-  app.use(jsonBodyParser());
   await app.init();
   return app;
 }
@@ -484,14 +478,7 @@ async function projectionsCaughtUp(app: INestApplication, position: string): Pro
  * The outage is a real one: the service reaches PostgreSQL through a TCP proxy the test cuts.
  * The embedded PGlite socket server does not take connections through it, so this needs a server.
  */
-const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
-if (!process.env.DATABASE_URL) {
-  describe('native HTTP ingestion API when the event store is unavailable', () => {
-    it.skip('skipped: needs DATABASE_URL (the outage is cut in a TCP proxy in front of a PostgreSQL server)', () => {});
-  });
-}
-
-describeOnServer('native HTTP ingestion API when the event store is unavailable', () => {
+describeWithPostgresServer('native HTTP ingestion API when the event store is unavailable', () => {
   let db: TestDatabase;
   let proxy: TcpProxy;
   let app: INestApplication;

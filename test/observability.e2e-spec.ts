@@ -1,14 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@touchline/config';
-import { DATABASE } from '@touchline/database';
-import { jsonBodyParser } from '@touchline/ingest';
 import { MIN_POSITION_HEADER } from '@touchline/read-models';
 import { createTestDatabase, waitFor, type TestDatabase } from '@touchline/testing';
 import { touchpointExample } from '@touchline/touchpoints';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
+import { createApiApp } from './support/api-app';
 
 /**
  * /metrics and /health/ready wired into the real application on PostgreSQL: who may scrape, and
@@ -29,18 +25,15 @@ describe('observability of the running application', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      TOUCHLINE_API_KEYS: `ops:${OPS}:ops,analyst:${ANALYST}:analyst,producer:${INGEST}:ingest`,
-      TOUCHLINE_MASTER_KEYS: `mk-test:${randomBytes(32).toString('base64')}`,
-      LOG_LEVEL: 'silent',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(DATABASE)
-      .useValue(db)
-      .compile();
-    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-    app.use(jsonBodyParser());
+    app = await createApiApp(
+      db,
+      {
+        DATABASE_URL: db.url,
+        TOUCHLINE_API_KEYS: `ops:${OPS}:ops,analyst:${ANALYST}:analyst,producer:${INGEST}:ingest`,
+        TOUCHLINE_MASTER_KEYS: `mk-test:${randomBytes(32).toString('base64')}`,
+      },
+      { noNestLogger: true },
+    );
     await app.init();
   });
   afterAll(async () => {

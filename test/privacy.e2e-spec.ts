@@ -2,16 +2,16 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { loadConfig } from '@touchline/config';
-import { DATABASE, openDatabase, type Database } from '@touchline/database';
+import { openDatabase, type Database } from '@touchline/database';
 import { OpsService } from '@touchline/ops';
-import { ProjectionEngine } from '@touchline/projections';
-import { READ_MODEL_PROJECTIONS } from '@touchline/read-models';
-import { createTestDatabase, type TestDatabase } from '@touchline/testing';
+import {
+  createTestDatabase,
+  describeWithPostgresServer,
+  type TestDatabase,
+} from '@touchline/testing';
 import { touchpointExample } from '@touchline/touchpoints';
 import request from 'supertest';
-import { AppModule } from '../apps/api/src/app.module';
+import { createApiApp, readModelsCaughtUp } from './support/api-app';
 
 /**
  * GDPR erasure by crypto-shredding, end to end through the API on a real PostgreSQL server:
@@ -19,12 +19,6 @@ import { AppModule } from '../apps/api/src/app.module';
  * a pg_dump of the database, the other customer's data stays readable, non-personal history
  * still counts, the hash chain still verifies, and key rotation re-wraps every data key.
  */
-const describeOnServer = process.env.DATABASE_URL ? describe : describe.skip;
-if (!process.env.DATABASE_URL) {
-  describe('privacy (crypto-shredding)', () => {
-    it.skip('skipped: needs DATABASE_URL (the test greps a pg_dump of a server database)', () => {});
-  });
-}
 
 const execFileAsync = promisify(execFile);
 const INGEST = 'privacy-ingest-secret-0123456789';
@@ -90,7 +84,7 @@ function journey(p: Person): Body[] {
   ];
 }
 
-describeOnServer('privacy (crypto-shredding)', () => {
+describeWithPostgresServer('privacy (crypto-shredding)', () => {
   let db: TestDatabase;
   /** The test's own connection: each app closes the pool it was given. */
   let probe: Database;
@@ -101,17 +95,11 @@ describeOnServer('privacy (crypto-shredding)', () => {
   const bobEvents = journey(bob);
 
   async function startApp(masterKeys: string, database: Database): Promise<INestApplication> {
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      TOUCHLINE_API_KEYS: API_KEYS,
-      TOUCHLINE_MASTER_KEYS: masterKeys,
-      LOG_LEVEL: 'silent',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(DATABASE)
-      .useValue(database)
-      .compile();
-    const started = moduleRef.createNestApplication({ logger: false });
+    const started = await createApiApp(
+      database,
+      { DATABASE_URL: db.url, TOUCHLINE_API_KEYS: API_KEYS, TOUCHLINE_MASTER_KEYS: masterKeys },
+      { nestBodyParser: true, noNestLogger: true },
+    );
     await started.init();
     return started;
   }
@@ -122,12 +110,7 @@ describeOnServer('privacy (crypto-shredding)', () => {
   };
 
   /** Every read model has applied `position`: only then does a dump show what they keep. */
-  async function caughtUp(position: string): Promise<void> {
-    const names = READ_MODEL_PROJECTIONS.map((p) => p.name);
-    const result = await app.get(ProjectionEngine).waitForPosition(names, position, 30_000);
-    if (!result.reached)
-      throw new Error(`read models stuck at ${JSON.stringify(result.positions)}`);
-  }
+  const caughtUp = (position: string) => readModelsCaughtUp(app, position);
 
   /** The whole test database as pg_dump writes it (data and schema, plain SQL). */
   async function dump(): Promise<string> {

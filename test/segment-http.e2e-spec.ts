@@ -5,15 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Analytics } from '@segment/analytics-node';
-import { loadConfig } from '@touchline/config';
-import { DATABASE, type Database } from '@touchline/database';
+import type { Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@touchline/event-store';
-import { jsonBodyParser } from '@touchline/ingest';
-import { DecryptingEventStore, PersonalDataVault } from '@touchline/privacy';
+import {
+  DecryptingEventStore,
+  PersonalDataVault,
+  TEST_MASTER_KEYS_ENV,
+} from '@touchline/privacy';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
-import { AppModule } from '../apps/api/src/app.module';
+import { createApiApp } from './support/api-app';
 
 /**
  * The Segment-compatible API end to end: the real application module on a fresh PostgreSQL
@@ -25,20 +26,12 @@ const ANALYST = 'analyst-secret-0123456789abcdef';
 const API_KEYS = `web-shop:${INGEST}:ingest,analyst:${ANALYST}:analyst`;
 
 async function startApp(database: Database, mappingFile: string): Promise<INestApplication> {
-  const config = loadConfig({
+  const app = await createApiApp(database, {
     DATABASE_URL: database.url,
     TOUCHLINE_API_KEYS: API_KEYS,
     TOUCHLINE_SEGMENT_MAPPING_FILE: mappingFile,
-    TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
-    LOG_LEVEL: 'silent',
+    TOUCHLINE_MASTER_KEYS: TEST_MASTER_KEYS_ENV,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-    .overrideProvider(DATABASE)
-    .useValue(database)
-    .compile();
-  // As apps/api/src/main.ts does.
-  const app = moduleRef.createNestApplication({ bodyParser: false });
-  app.use(jsonBodyParser());
   await app.listen(0, '127.0.0.1');
   return app;
 }
