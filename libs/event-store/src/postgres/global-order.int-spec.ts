@@ -191,3 +191,47 @@ describeOnServer('global order under concurrent transactions (PostgreSQL)', () =
     for (const row of rows) expect(Number(row.max)).toBe(Number(row.n) - 1);
   });
 });
+
+describeOnServer('global order across transaction ids of different lengths (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await PostgresEventStore.migrate(db.pool);
+    store = new PostgresEventStore(db.pool, { idlePollMs: 10 });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.destroy();
+  });
+
+  it('pages in transaction id order, not in the order of their text', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const e = event(i);
+      ids.push(e.eventId);
+      await store.appendToStream(`customer-digits-${i}`, [e], 'no_stream');
+    }
+    // Transaction ids that gain a digit inside the log (9 -> 10 here; on a real server the same
+    // happens at 99,999 -> 100,000 and every later power of ten). They stay below the oldest
+    // running transaction, so every one of them is readable.
+    const txids = [8, 9, 10, 11, 98, 99];
+    for (let i = 0; i < ids.length; i++) {
+      await db.pool.query(
+        'UPDATE touchline.events SET transaction_id = $2::text::xid8 WHERE event_id = $1',
+        [ids[i], String(txids[i])],
+      );
+    }
+
+    const read: string[] = [];
+    let checkpoint: string | null = null;
+    for (;;) {
+      const page = await store.readAll(checkpoint, 2);
+      if (page.events.length === 0) break;
+      read.push(...page.events.map((e) => e.eventId));
+      checkpoint = page.checkpoint;
+    }
+    expect(read).toEqual(ids);
+  });
+});

@@ -11,12 +11,16 @@ import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './event-row';
  * ever land behind the cursor. An empty read leaves the checkpoint where it was.
  */
 export async function readAll(pool: Pool, from: PgCursor, limit: number): Promise<ReadAllResult> {
+  // ORDER BY names the table's columns: EVENT_COLUMNS outputs `transaction_id::text AS
+  // transaction_id`, and an unqualified ORDER BY name means the output column first. Ordering by
+  // that text would sort '10' before '9' (events skipped where transaction ids gain a digit) and
+  // could not use the events_global_order index (every page a sort of the rest of the log).
   const { rows } = await pool.query<EventRow>(
     `SELECT ${EVENT_COLUMNS}
        FROM touchline.events
       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ORDER BY transaction_id, global_position
+      ORDER BY events.transaction_id, events.global_position
       LIMIT $3`,
     [from.transactionId.toString(), from.position.toString(), limit],
   );
