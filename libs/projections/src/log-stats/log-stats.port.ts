@@ -1,7 +1,10 @@
 import type { Checkpoint } from '@touchline/event-store';
 
 export interface Backlog {
-  /** Committed events after the checkpoint, including those a reader cannot see yet. */
+  /**
+   * Committed events after the checkpoint, including those a reader cannot see yet. Exact for
+   * small backlogs (zero is always exact); an adapter may estimate large ones.
+   */
   events: number;
   /** recordedAt of the first of them in log order; null when there are none. */
   oldestRecordedAt: Date | null;
