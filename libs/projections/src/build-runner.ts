@@ -364,6 +364,10 @@ export class BuildRunner implements SourceConsumer {
     const { definition, storage, compare } = this.ctx;
     const expected = this.expected.get(partition) ?? null;
     return inTransaction<Attempt>(this.ctx.pool, async (client) => {
+      // A rebuild's batch need not wait for its WAL flush: a crash can lose only whole batches,
+      // rows and checkpoint together, which the rebuild then applies again. Nobody reads the
+      // build before the switch, and the switch itself commits synchronously (switchIfCaughtUp).
+      if (this.build.role === 'building') await client.query('SET LOCAL synchronous_commit = off');
       const build = await lockBuild(client, name, generation);
       if (!build || build.state !== 'running') return rollback({ kind: 'halt' });
       const checkpoint = await lockCheckpoint(client, name, generation, partition);
@@ -459,12 +463,16 @@ export class BuildRunner implements SourceConsumer {
       null,
     );
     if (compare(reached, target) < 0) return false;
+    // The indexes a rebuild's table was created without (ProjectionStorage.create), built once
+    // over the filled table; a no-op once they exist.
+    await storage.createIndexes(client, table);
 
     await client.query('SAVEPOINT switch_live');
     try {
-      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [
-        `${this.ctx.switchLockTimeoutMs}ms`,
-      ]);
+      await client.query(
+        `SELECT set_config('lock_timeout', $1, true), set_config('synchronous_commit', 'on', true)`,
+        [`${this.ctx.switchLockTimeoutMs}ms`],
+      );
       const registry = await readRegistry(client, name, true);
       if (!registry || registry.live_generation === generation) {
         await client.query('ROLLBACK TO SAVEPOINT switch_live');

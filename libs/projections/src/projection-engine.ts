@@ -421,7 +421,7 @@ export class ProjectionEngine {
       await this.dropBuild(client, building);
     }
     const generation = await nextGeneration(client, name);
-    await this.createBuild(client, definition, generation, target);
+    await this.createBuild(client, definition, generation, target, { deferIndexes: true });
     return { projection: name, version, generation, alreadyRunning: false };
   }
 
@@ -430,6 +430,7 @@ export class ProjectionEngine {
     definition: AnyProjection,
     generation: number,
     target: Checkpoint | null,
+    options: { deferIndexes?: boolean } = {},
   ): Promise<string> {
     const table = buildTableName(definition.name, definition.version, generation);
     await insertBuild(client, {
@@ -440,7 +441,7 @@ export class ProjectionEngine {
       table,
       targetPosition: target,
     });
-    await this.storages.get(definition.name)!.create(client, table);
+    await this.storages.get(definition.name)!.create(client, table, options);
     await createStreamsTable(client, streamsTableName(table));
     return table;
   }

@@ -166,7 +166,13 @@ describe('ProjectionEngine: rebuild without downtime', () => {
     const logSize = (await readLogThrough(h.store, last)).length;
 
     const api = h.engine({ projections: [definition] }); // never started: serves status, runs nothing
+    expect(await h.indexesOf('purchases_progress_v1_g1')).toEqual([
+      'purchases_progress_g1_total',
+      'purchases_progress_v1_g1_pkey',
+    ]);
     const started = await api.rebuild(definition.name);
+    // A rebuild writes its table with the primary key only; its other indexes come before the switch.
+    expect(await h.indexesOf('purchases_progress_v1_g2')).toEqual(['purchases_progress_v1_g2_pkey']);
     expect((await api.status()).find((s) => s.name === definition.name)).toMatchObject({
       state: 'rebuilding',
       generation: 1,
@@ -188,6 +194,10 @@ describe('ProjectionEngine: rebuild without downtime', () => {
       generation: 2,
       rebuild: null,
     });
+    expect(await h.indexesOf('purchases_progress_v1_g2')).toEqual([
+      'purchases_progress_g2_total',
+      'purchases_progress_v1_g2_pkey',
+    ]);
 
     const third = await api.rebuild(definition.name);
     expect(third.generation).toBe(3);

@@ -17,8 +17,11 @@ export class JsonbProjectionStorage implements ProjectionStorage {
     private readonly indexes: readonly JsonbIndex[] = [],
   ) {}
 
-  async create(client: PoolClient, table: string): Promise<void> {
-    const generation = /_g(\d+)$/.exec(table)?.[1] ?? '0';
+  async create(
+    client: PoolClient,
+    table: string,
+    { deferIndexes = false }: { deferIndexes?: boolean } = {},
+  ): Promise<void> {
     await client.query(
       `CREATE TABLE ${qualified(table)} (
          key text PRIMARY KEY,
@@ -26,11 +29,18 @@ export class JsonbProjectionStorage implements ProjectionStorage {
          updated_position text NOT NULL
        )`,
     );
+    if (!deferIndexes) await this.createIndexes(client, table);
+  }
+
+  async createIndexes(client: PoolClient, table: string): Promise<void> {
+    const generation = /_g(\d+)$/.exec(table)?.[1] ?? '0';
     for (const index of this.indexes) {
       // Index names stay under PostgreSQL's 63 bytes: projection (32) + generation + index (16).
       const name = `${this.projection}_g${generation}_${index.name}`;
       const path = `{${index.path.join(',')}}`;
-      await client.query(`CREATE INDEX "${name}" ON ${qualified(table)} ((data #>> '${path}'))`);
+      await client.query(
+        `CREATE INDEX IF NOT EXISTS "${name}" ON ${qualified(table)} ((data #>> '${path}'))`,
+      );
     }
   }
 

@@ -11,8 +11,14 @@ import type { RowWrite } from '../fold';
  * SQL) add another implementation of this port, selected by the definition's `table.kind`.
  */
 export interface ProjectionStorage {
-  /** Creates the rows table of one build (empty). */
-  create(client: PoolClient, table: string): Promise<void>;
+  /**
+   * Creates the rows table of one build (empty). With `deferIndexes` (a rebuild, which fills the
+   * table before anyone reads it) only what writing needs is created: createIndexes adds the rest
+   * before the switch, in one sorted pass instead of one index entry per written row version.
+   */
+  create(client: PoolClient, table: string, options?: { deferIndexes?: boolean }): Promise<void>;
+  /** Creates the indexes a deferred create left out; does nothing for those that exist. */
+  createIndexes(client: PoolClient, table: string): Promise<void>;
   /** Points the read view `projections.<view>` at a build's table. Runs inside the switch transaction. */
   publish(client: PoolClient, view: string, table: string): Promise<void>;
   drop(client: PoolClient, table: string): Promise<void>;

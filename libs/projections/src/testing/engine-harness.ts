@@ -59,6 +59,15 @@ export class EngineHarness {
     return Object.fromEntries(rows.map((r) => [r.key, r.data]));
   }
 
+  /** The names of a table's indexes, sorted. */
+  async indexesOf(table: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ indexname: string }>(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'projections' AND tablename = $1 ORDER BY indexname`,
+      [table],
+    );
+    return rows.map((r) => r.indexname);
+  }
+
   async tableExists(table: string): Promise<boolean> {
     const { rows } = await this.pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [
       `projections.${table}`,
