@@ -9,6 +9,8 @@
  *   npm run bench:ingest -- --append-batch-set enable_seqscan=off   an experiment on the store
  *     (ALTER FUNCTION touchline.append_batch SET ..., in both of the run's databases; see the
  *     event store section of docs/benchmarks.md): never part of the baseline figures
+ *   npm run bench:ingest -- --service-env TOUCHLINE_RUN_PROJECTIONS=false   extra environment for
+ *     the service (repeatable), e.g. to see what the in-process projections cost: an experiment
  *
  * Three scenarios, each run twice back to back on fresh databases (dropped afterwards):
  *  - single touchpoints, POST /v1/touchpoints from 64 connections;
@@ -49,6 +51,8 @@ interface Options {
   customers: number;
   logLevel: string;
   appendBatchSet: { name: string; value: string } | undefined;
+  /** Extra environment for the service (`--service-env NAME=value`, repeatable): experiments. */
+  serviceEnv: Record<string, string>;
   out: string | undefined;
 }
 
@@ -70,8 +74,20 @@ function parseOptions(argv: string[]): Options {
     customers: 10_000,
     logLevel: value('--log-level') ?? 'info',
     appendBatchSet: parseSetting(value('--append-batch-set')),
+    serviceEnv: parseServiceEnv(argv),
     out: value('--out'),
   };
+}
+
+function parseServiceEnv(argv: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  argv.forEach((arg, i) => {
+    if (arg !== '--service-env') return;
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(argv[i + 1] ?? '');
+    if (!match) throw new Error(`--service-env takes NAME=value, got "${argv[i + 1]}"`);
+    env[match[1]!] = match[2]!;
+  });
+  return env;
 }
 
 function parseSetting(raw: string | undefined): Options['appendBatchSet'] {
@@ -619,6 +635,7 @@ async function runScenario(
     // Personal fields are encrypted per customer under this master key (docs/privacy.md).
     TOUCHLINE_MASTER_KEYS: `bench-mk:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: options.logLevel,
+    ...options.serviceEnv,
   });
   const acknowledged: string[] = [];
   try {
@@ -756,6 +773,7 @@ async function main(): Promise<void> {
         appendBatchSet: options.appendBatchSet
           ? `${options.appendBatchSet.name}=${options.appendBatchSet.value} (experiment)`
           : 'as shipped',
+        serviceEnv: options.serviceEnv,
         types: TYPES,
       },
       http: {
