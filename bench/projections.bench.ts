@@ -5,6 +5,8 @@
  *   npm run bench:projections                      1,000,000 events, 20 s of 2,000 events/s per feed
  *   npm run bench:projections -- --quick           100,000 events, 8 s per feed
  *   npm run bench:projections -- --events 300000 --rate 2000 --duration 30 --keep --out r.json
+ *   npm run bench:projections -- --population      the rebuild reads the synthetic population
+ *     (bench/population: identity links, complaints, surveys about purchases) instead of the mix
  *
  * 1. Rebuild: a fresh database (`touchline_bench_projections_<stamp>`, dropped afterwards unless
  *    --keep); every registered projection (READ_MODEL_PROJECTIONS) is created and stopped, the
@@ -44,6 +46,7 @@ import {
   type TouchpointType,
 } from '@touchline/touchpoints';
 import { Latencies, round, rssSampler } from './lib/measure';
+import { Population } from './population';
 
 interface Options {
   serverUrl: string;
@@ -53,6 +56,8 @@ interface Options {
   keep: boolean;
   out: string | undefined;
   skipKafka: boolean;
+  /** Load the synthetic population (bench/population) instead of the flat mix. */
+  population: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -77,6 +82,7 @@ function parseOptions(argv: string[]): Options {
     keep: argv.includes('--keep'),
     out: value('--out'),
     skipKafka: argv.includes('--no-kafka'),
+    population: argv.includes('--population'),
   };
 }
 
@@ -204,13 +210,40 @@ async function openStack(url: string): Promise<Stack> {
 
 const NAMES = READ_MODEL_PROJECTIONS.map((p) => p.name);
 
-async function load(store: PostgresEventStore, events: number): Promise<number> {
-  const customers = Math.max(1, Math.floor(events / 10));
+async function load(
+  store: PostgresEventStore,
+  events: number,
+  population: boolean,
+): Promise<{ events: number; seconds: number }> {
   const perAppend = 2_000;
-  const start = Date.UTC(2025, 0, 1);
+  const started = performance.now();
   let done = 0;
   let lastReport = performance.now();
-  const started = performance.now();
+  const report = () => {
+    if (performance.now() - lastReport <= 5_000) return;
+    lastReport = performance.now();
+    log(`loaded ${done.toLocaleString('en')} events`);
+  };
+  if (population) {
+    // About 22 touchpoints per customer: anonymous browsing claimed by identity.linked, surveys
+    // about purchases, complaints with responses, consents, profile updates (bench/population).
+    const people = new Population({ seed: 42, customers: Math.max(1, Math.round(events / 22)) });
+    let batch: Array<EventToAppend & { streamId: string }> = [];
+    for (const touchpoint of people.events()) {
+      const { streamId, event } = toEventToAppend(touchpoint);
+      batch.push({ ...event, streamId });
+      if (batch.length < perAppend) continue;
+      await store.appendToStreams(parts(batch));
+      done += batch.length;
+      batch = [];
+      report();
+    }
+    if (batch.length > 0) await store.appendToStreams(parts(batch));
+    done += batch.length;
+    return { events: done, seconds: round((performance.now() - started) / 1000) };
+  }
+  const customers = Math.max(1, Math.floor(events / 10));
+  const start = Date.UTC(2025, 0, 1);
   while (done < events) {
     const batch = Array.from({ length: Math.min(perAppend, events - done) }, (_, i) => {
       const n = done + i;
@@ -218,12 +251,9 @@ async function load(store: PostgresEventStore, events: number): Promise<number> 
     });
     await store.appendToStreams(parts(batch));
     done += batch.length;
-    if (performance.now() - lastReport > 5_000) {
-      lastReport = performance.now();
-      log(`loaded ${done.toLocaleString('en')} events`);
-    }
+    report();
   }
-  return round((performance.now() - started) / 1000);
+  return { events: done, seconds: round((performance.now() - started) / 1000) };
 }
 
 async function rebuildAll(engine: ProjectionEngine, events: number) {
@@ -343,12 +373,14 @@ async function main(): Promise<void> {
     const engine = stack.engine();
     await engine.start();
     for (const projection of NAMES) await engine.stop(projection);
-    log(`loading ${options.events.toLocaleString('en')} events`);
-    const loadSeconds = await load(stack.store, options.events);
+    log(
+      `loading ${options.events.toLocaleString('en')} events${options.population ? ' of the synthetic population' : ''}`,
+    );
+    const loaded = await load(stack.store, options.events, options.population);
     log(`rebuilding ${NAMES.length} projections from the start of the log`);
     const rebuildRss = rssSampler();
-    const rebuild = await rebuildAll(engine, options.events);
-    result.load = { events: options.events, seconds: loadSeconds };
+    const rebuild = await rebuildAll(engine, loaded.events);
+    result.load = { ...loaded, population: options.population };
     result.rebuild = { ...rebuild, peakRssMb: rebuildRss.stop().peakMb };
     log(`rebuild: ${rebuild.eventsPerSecond.toLocaleString('en')} events/s`);
 
