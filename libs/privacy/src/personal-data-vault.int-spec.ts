@@ -95,6 +95,52 @@ describe('PersonalDataVault and DataKeys (PostgreSQL)', () => {
     expect((await theirs.vault.open(stored!)).personalData).toBe('erased');
   });
 
+  it.each([
+    ['one subject (forSubject)', false],
+    ['a batch of subjects (forSubjects)', true],
+  ])(
+    'a key destroyed here while %s was reading it stays destroyed: the subject gets a new one',
+    async (_path, batch) => {
+      const erased = `customer-${randomUUID()}`;
+      const old = await (
+        await openPersonalDataVault(db.pool, TEST_MASTER_KEYS)
+      ).keys.forSubject(erased);
+      const { keys } = await openPersonalDataVault(db.pool, TEST_MASTER_KEYS);
+
+      // The first live-key read answers only once the destroy below has completed.
+      let readDone!: () => void;
+      const read = new Promise<void>((resolve) => (readDone = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const query = db.pool.query.bind(db.pool) as (...args: unknown[]) => Promise<unknown>;
+      let held = false;
+      const spy = jest.spyOn(db.pool, 'query').mockImplementation((async (...args: unknown[]) => {
+        const result = await query(...args);
+        if (!held && /^\s*SELECT[\s\S]*destroyed_at IS NULL/.test(String(args[0]))) {
+          held = true;
+          readDone();
+          await released;
+        }
+        return result;
+      }) as never);
+      try {
+        const loading = batch
+          ? keys.forSubjects([erased, `customer-${randomUUID()}`]).then((m) => m.get(erased)!)
+          : keys.forSubject(erased);
+        await read;
+        expect(await keys.destroy([erased])).toEqual([old.keyId]);
+        release();
+        const key = await loading;
+        expect(key.keyId).not.toBe(old.keyId);
+        expect(await keys.byKeyId(old.keyId)).toBeNull();
+        expect((await keys.forSubject(erased)).keyId).toBe(key.keyId);
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+    },
+  );
+
   it('serves projections decrypted events through DecryptingEventStore, and seals its appends', async () => {
     const { vault } = await openPersonalDataVault(db.pool, TEST_MASTER_KEYS);
     const decrypting = new DecryptingEventStore(store, vault);

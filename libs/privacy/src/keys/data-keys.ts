@@ -117,7 +117,7 @@ export class DataKeys {
     }
     if (missing.length === 1) found.set(missing[0]!, await this.forSubject(missing[0]!));
     if (missing.length <= 1) return found;
-    await unavailableOnOutage(
+    const rows = await unavailableOnOutage(
       (async () => {
         const rows = await readLiveKeys(this.pool, missing);
         const have = new Set(rows.map((r) => r.subject));
@@ -131,9 +131,17 @@ export class DataKeys {
             .map((r) => r.subject);
           if (lost.length > 0) rows.push(...(await readLiveKeys(this.pool, lost)));
         }
-        for (const row of rows) found.set(row.subject, this.cacheLive(row));
+        return rows;
       })(),
     );
+    const destroyedMeanwhile: string[] = [];
+    for (const row of rows) {
+      // Destroyed here while the rows were being read: these subjects go the single path, which
+      // reads again (the destroy has committed by now) and creates a new key if need be.
+      if (this.destroyedHere(row.key_id)) destroyedMeanwhile.push(row.subject);
+      else found.set(row.subject, this.cacheLive(row));
+    }
+    for (const subject of destroyedMeanwhile) found.set(subject, await this.forSubject(subject));
     for (const subject of missing) {
       if (!found.has(subject))
         throw new Error(`no live data key for ${subject} after creating one`);
@@ -274,16 +282,16 @@ export class DataKeys {
   }
 
   private async loadOrCreate(subject: string): Promise<DataKey> {
-    let row = await readLiveKey(this.pool, subject);
-    // Destroyed here while the row was being read: the subject gets a new key instead.
-    if (row && this.destroyedHere(row.key_id)) row = await readLiveKey(this.pool, subject);
-    if (!row) {
-      row =
+    for (;;) {
+      const row =
+        (await readLiveKey(this.pool, subject)) ??
         (await insertLiveKey(this.pool, this.newRow(subject))) ??
         (await readLiveKey(this.pool, subject));
       if (!row) throw new Error(`no live data key for ${subject} after creating one`);
+      // Destroyed here while the row was being read: read again. The destroy has committed, so
+      // the next read finds the subject's next key or none (then one is created).
+      if (!this.destroyedHere(row.key_id)) return this.cacheLive(row);
     }
-    return this.cacheLive(row);
   }
 
   /** A new data key, wrapped by the active master key; the plain key is not kept. */
@@ -297,7 +305,11 @@ export class DataKeys {
     };
   }
 
+  /** Caches a live key just read; callers first re-read a key this process destroyed meanwhile. */
   private cacheLive(row: KeyRow): DataKey {
+    // A destroyed key never comes back: its tombstone is never replaced by the key read before.
+    if (this.destroyedHere(row.key_id))
+      throw new Error(`data key ${row.key_id} was destroyed while it was being read`);
     const key = this.unwrap(row);
     this.remember(this.bySubject, row.subject, key, this.ttl);
     this.remember(this.byId, key.keyId, key, this.ttl);
