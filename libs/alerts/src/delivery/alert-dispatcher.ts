@@ -50,6 +50,8 @@ export interface AlertDispatcherOptions {
  * outcome: delivered, or failed with the reason and the next attempt after an exponential
  * backoff, or failed for good after maxAttempts. At least once: a crash between the receiver's
  * acknowledgement and the record sends it again after the lease; receivers dedupe by alert id.
+ * An outcome is recorded only for the attempt that still holds the claim: an attempt that outlived
+ * its lease, after another process claimed the delivery again, changes nothing.
  */
 export class AlertDispatcher {
   private readonly channels: Map<string, AlertChannel>;
@@ -122,27 +124,28 @@ export class AlertDispatcher {
     const { pool } = this.options;
     const channel = this.channels.get(delivery.target);
     if (channel === undefined) {
-      await recordFailure(
-        pool,
-        delivery.alertId,
-        delivery.target,
-        'this target is not configured any more',
-        null,
-      );
+      await recordFailure(pool, delivery, 'this target is not configured any more', null);
       return;
     }
+    let recorded: boolean;
     try {
       await channel.deliver(alertPayload({ id: delivery.alertId, ...delivery }), delivery.attempt);
-      await recordDelivered(pool, delivery.alertId, delivery.target, this.options.clock());
+      recorded = await recordDelivered(pool, delivery, this.options.clock());
     } catch (error) {
       const delay = retryDelayMs(delivery.attempt, this.retry);
       const next = delay === null ? null : new Date(this.options.clock().getTime() + delay);
-      await recordFailure(pool, delivery.alertId, delivery.target, errorMessage(error), next);
-      if (next === null) {
+      recorded = await recordFailure(pool, delivery, errorMessage(error), next);
+      if (recorded && next === null) {
         this.logger.warn(
           `Alert ${delivery.alertId} to ${delivery.target} failed after ${delivery.attempt} attempts: ${errorMessage(error)}`,
         );
       }
+    }
+    if (!recorded) {
+      // The lease ran out and another process claimed the delivery: its outcome stands.
+      this.logger.warn(
+        `Alert ${delivery.alertId} to ${delivery.target}: attempt ${delivery.attempt} ended after its lease; outcome not recorded`,
+      );
     }
   }
 }

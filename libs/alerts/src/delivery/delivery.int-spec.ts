@@ -6,7 +6,7 @@ import { describeWithKafka, startKafka, waitFor, type KafkaTestCluster } from '@
 import { detractorAlertId, type NewAlert } from '../alert';
 import { AlertsService } from '../alerts.service';
 import { AlertsTestBed } from '../testing/alerts-harness';
-import { KAFKA_TARGET, webhookTarget } from './alert-channel.port';
+import { KAFKA_TARGET, webhookTarget, type AlertChannel } from './alert-channel.port';
 import { AlertDispatcher } from './alert-dispatcher';
 import { KafkaAlertChannel } from './kafka.channel';
 import { SIGNATURE_HEADER, verifySignature } from './signature';
@@ -188,6 +188,51 @@ describe('alert delivery by webhook (PostgreSQL, local HTTP server)', () => {
       attempts: 1,
       last_error: 'this target is not configured any more',
     });
+  });
+});
+
+describe('two dispatchers claiming one delivery (PostgreSQL)', () => {
+  it('an attempt that outlived its lease does not overwrite the outcome of the next claim', async () => {
+    let now = new Date('2026-03-04T10:00:00Z');
+    const clock = () => now;
+    const target = webhookTarget(`https://receiver-${randomUUID()}.example.com/hook`);
+    let attemptStarted!: () => void;
+    const started = new Promise<void>((resolve) => (attemptStarted = resolve));
+    let answer!: (error: Error) => void;
+    // The first process's receiver answers (a failure) only after its lease has run out.
+    const slow: AlertChannel = {
+      target,
+      deliver: () =>
+        new Promise<void>((_resolve, reject) => {
+          answer = reject;
+          attemptStarted();
+        }),
+    };
+    const fast: AlertChannel = { target, deliver: async () => undefined };
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => void warnings.push(m), info: () => undefined };
+    const first = new AlertDispatcher({ pool: bed.db.pool, channels: [slow], clock, logger });
+    const second = new AlertDispatcher({ pool: bed.db.pool, channels: [fast], clock, logger });
+    const alerts = new AlertsService({ pool: bed.db.pool, targets: [target], clock });
+    const alert = detractor(`c-${randomUUID().slice(0, 8)}`);
+    await alerts.raise(alert);
+
+    const firstRound = first.dispatchOnce();
+    await started;
+    now = new Date(now.getTime() + 60_001);
+    await second.dispatchOnce();
+    expect(await deliveryOf(alert.id, target)).toMatchObject({ state: 'delivered', attempts: 2 });
+
+    answer(new Error('receiver timed out'));
+    await firstRound;
+    expect(await deliveryOf(alert.id, target)).toMatchObject({
+      state: 'delivered',
+      attempts: 2,
+      last_error: null,
+    });
+    expect(warnings).toEqual([
+      `Alert ${alert.id} to ${target}: attempt 1 ended after its lease; outcome not recorded`,
+    ]);
   });
 });
 

@@ -65,30 +65,43 @@ export async function claimDueDeliveries(
   }));
 }
 
-export async function recordDelivered(db: Queryable, alertId: string, target: string, at: Date) {
-  await db.query(
+/** Which claim an outcome belongs to: the delivery and the attempt its lease was taken for. */
+export type DeliveryClaim = Pick<ClaimedDelivery, 'alertId' | 'target' | 'attempt'>;
+
+/**
+ * Both outcomes are written only while the claim still holds (pending, and no later attempt
+ * claimed it after this lease ran out): a late answer never overwrites another process's outcome.
+ * They return false when the claim was lost and nothing was written.
+ */
+export async function recordDelivered(
+  db: Queryable,
+  claim: DeliveryClaim,
+  at: Date,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE alerts.deliveries
-        SET state = 'delivered', delivered_at = $3, leased_until = NULL, last_error = NULL
-      WHERE alert_id = $1 AND target = $2`,
-    [alertId, target, at],
+        SET state = 'delivered', delivered_at = $4, leased_until = NULL, last_error = NULL
+      WHERE alert_id = $1 AND target = $2 AND state = 'pending' AND attempts = $3`,
+    [claim.alertId, claim.target, claim.attempt, at],
   );
+  return rowCount === 1;
 }
 
 /** A failed attempt: retry at `nextAttemptAt`, or null to give up (state failed). */
 export async function recordFailure(
   db: Queryable,
-  alertId: string,
-  target: string,
+  claim: DeliveryClaim,
   error: string,
   nextAttemptAt: Date | null,
-) {
-  await db.query(
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `UPDATE alerts.deliveries
-        SET state = CASE WHEN $4::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-            next_attempt_at = coalesce($4, next_attempt_at),
+        SET state = CASE WHEN $5::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
+            next_attempt_at = coalesce($5, next_attempt_at),
             leased_until = NULL,
-            last_error = $3
-      WHERE alert_id = $1 AND target = $2`,
-    [alertId, target, error.slice(0, 1000), nextAttemptAt],
+            last_error = $4
+      WHERE alert_id = $1 AND target = $2 AND state = 'pending' AND attempts = $3`,
+    [claim.alertId, claim.target, claim.attempt, error.slice(0, 1000), nextAttemptAt],
   );
+  return rowCount === 1;
 }
