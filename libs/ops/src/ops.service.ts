@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type JsonObject } from '@touchline/event-store';
 import { DataKeys, PersonalDataVault, type RotationResult } from '@touchline/privacy';
+import type { RebuildStarted } from '@touchline/projections';
 import {
   listAudit,
   recordOpsAction,
@@ -43,6 +44,19 @@ export interface JourneyWindow {
   asOf?: Date;
   from?: Date;
   to?: Date;
+}
+
+/** What starts a projection's rebuild: the caller's ProjectionEngine. */
+export interface ProjectionRebuilds {
+  rebuild(name: string): Promise<RebuildStarted>;
+}
+
+/** How a followed rebuild ended: `switched`, or why not (`failed`, `timed out`, ...). */
+export interface RebuildResult {
+  projection: string;
+  generation: number;
+  result: string;
+  error?: string;
 }
 
 /** Broken streams named in the audit entry of a whole-store verification; the rest are counted. */
@@ -269,6 +283,64 @@ export class OpsService {
         },
       }),
     );
+  }
+
+  /**
+   * Starts rebuilds of the named projections on the caller's engine (a running API or worker does
+   * the work), audited as projections.rebuild, phase `started`. `target`: the one projection asked
+   * for, or null for all of them.
+   */
+  startRebuilds(
+    actor: OpsActor,
+    target: string | null,
+    names: readonly string[],
+    engine: ProjectionRebuilds,
+  ): Promise<RebuildStarted[]> {
+    return this.audited(
+      actor,
+      'projections.rebuild',
+      target,
+      async () => {
+        const started: RebuildStarted[] = [];
+        for (const name of names) started.push(await engine.rebuild(name));
+        return started;
+      },
+      (started) => ({
+        outcome: 'succeeded',
+        detail: {
+          phase: 'started',
+          builds: started.map((s) => ({
+            projection: s.projection,
+            version: s.version,
+            generation: s.generation,
+            joined: s.alreadyRunning,
+          })),
+        },
+      }),
+    );
+  }
+
+  /**
+   * Follows started rebuilds to their end (`follow`: the caller's wait, with its progress display)
+   * and audits how they ended, phase `finished`: failed unless every one switched.
+   */
+  finishRebuilds(
+    actor: OpsActor,
+    target: string | null,
+    follow: () => Promise<RebuildResult[]>,
+  ): Promise<RebuildResult[]> {
+    return this.audited(actor, 'projections.rebuild', target, follow, (results) => ({
+      outcome: results.every((r) => r.result === 'switched') ? 'succeeded' : 'failed',
+      detail: {
+        phase: 'finished',
+        results: results.map((r) => ({
+          projection: r.projection,
+          generation: r.generation,
+          result: r.result,
+          error: r.error ?? null,
+        })),
+      },
+    }));
   }
 
   listAudit(

@@ -114,6 +114,23 @@ describe('touchline projections status | rebuild', () => {
     }
   });
 
+  it("exit 1 with the rebuild's own error when its audit entry cannot be written either", async () => {
+    const rebuilding = jest
+      .spyOn(cli.app.get(ProjectionEngine), 'rebuild')
+      .mockRejectedValue(new Error('projection registry unreachable'));
+    const auditing = jest
+      .spyOn(cli.store, 'appendToStream')
+      .mockRejectedValue(new Error('event store unreachable'));
+    try {
+      expect(await rebuild().execute('customer_profile', {})).toBe(REBUILD_EXIT.failed);
+      expect(err.text).toBe('touchline projections rebuild: projection registry unreachable\n');
+      expect(auditing).toHaveBeenCalledTimes(1);
+    } finally {
+      rebuilding.mockRestore();
+      auditing.mockRestore();
+    }
+  });
+
   it('exit 1 when the rebuild does not complete: nothing runs the projections, --timeout ends the wait', async () => {
     await worker!.close();
     worker = undefined;

@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { recordOpsAction, type OpsActor } from '@touchline/ops';
-import { EVENT_STORE, type EventStore } from '@touchline/event-store';
+import { OpsService, type OpsActor } from '@touchline/ops';
 import {
   ProjectionEngine,
   RebuildNotCompletedError,
@@ -102,6 +101,14 @@ export class ProjectionsStatusCommand extends CommandRunner {
   }
 }
 
+/** How a followed rebuild ended: `switched`, or why not. */
+interface FollowedRebuild {
+  projection: string;
+  generation: number;
+  result: string;
+  error?: string;
+}
+
 export interface RebuildOptions {
   all?: boolean;
   wait?: boolean;
@@ -120,7 +127,7 @@ export interface RebuildOptions {
 export class ProjectionsRebuildCommand extends CommandRunner {
   constructor(
     private readonly engine: ProjectionEngine,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly ops: OpsService,
     @Inject(CLI_IO) private readonly io: CliIo,
     @Inject(CLI_ACTOR) private readonly actor: OpsActor,
     @Inject(CLI_PROJECTION_NAMES) private readonly defined: readonly string[],
@@ -137,6 +144,10 @@ export class ProjectionsRebuildCommand extends CommandRunner {
       this.io.err.write(`touchline projections rebuild: ${problem}\n`);
       return REBUILD_EXIT.usage;
     };
+    const failed = (error: unknown): RebuildExit => {
+      this.io.err.write(`touchline projections rebuild: ${errorMessage(error)}\n`);
+      return REBUILD_EXIT.failed;
+    };
     if (name !== undefined && options.all)
       return usage('give a projection name or --all, not both');
     if (name === undefined && !options.all) return usage('give a projection name, or --all');
@@ -152,28 +163,18 @@ export class ProjectionsRebuildCommand extends CommandRunner {
         return usage(`unknown projection "${name}" (known: ${known.join(', ') || 'none'})`);
       names = name !== undefined ? [name] : known;
     } catch (error) {
-      this.io.err.write(`touchline projections rebuild: ${errorMessage(error)}\n`);
-      return REBUILD_EXIT.failed;
+      return failed(error);
     }
 
-    const startedAt = new Date();
-    const started: RebuildStarted[] = [];
+    // Through OpsService, as every ops action: audited when started and when finished, and an
+    // audit entry that cannot be written never hides the rebuild's own error.
+    const target = name ?? null;
+    let started: RebuildStarted[];
     try {
-      for (const projection of names) started.push(await this.engine.rebuild(projection));
+      started = await this.ops.startRebuilds(this.actor, target, names, this.engine);
     } catch (error) {
-      await this.audit(name ?? null, startedAt, 'failed', { error: errorMessage(error) });
-      this.io.err.write(`touchline projections rebuild: ${errorMessage(error)}\n`);
-      return REBUILD_EXIT.failed;
+      return failed(error);
     }
-    await this.audit(name ?? null, startedAt, 'succeeded', {
-      phase: 'started',
-      builds: started.map((s) => ({
-        projection: s.projection,
-        version: s.version,
-        generation: s.generation,
-        joined: s.alreadyRunning,
-      })),
-    });
     for (const s of started) {
       this.io.err.write(
         `${s.projection}: ${s.alreadyRunning ? 'joined the rebuild' : 'rebuilding'} as generation ${s.generation} (version ${s.version})\n`,
@@ -181,12 +182,14 @@ export class ProjectionsRebuildCommand extends CommandRunner {
     }
     if (options.wait === false) return REBUILD_EXIT.switched;
 
-    const results = await this.follow(started, options.timeout);
-    const failed = results.filter((r) => r.result !== 'switched');
-    await this.audit(name ?? null, startedAt, failed.length === 0 ? 'succeeded' : 'failed', {
-      phase: 'finished',
-      results: results.map((r) => ({ ...r, error: r.error ?? null })),
-    });
+    let results: FollowedRebuild[];
+    try {
+      results = await this.ops.finishRebuilds(this.actor, target, () =>
+        this.follow(started, options.timeout),
+      );
+    } catch (error) {
+      return failed(error);
+    }
     for (const r of results) {
       this.io.out.write(
         r.result === 'switched'
@@ -194,14 +197,16 @@ export class ProjectionsRebuildCommand extends CommandRunner {
           : `${r.projection}: generation ${r.generation} ${r.result}${r.error ? `: ${r.error}` : ''}\n`,
       );
     }
-    return failed.length === 0 ? REBUILD_EXIT.switched : REBUILD_EXIT.failed;
+    return results.every((r) => r.result === 'switched')
+      ? REBUILD_EXIT.switched
+      : REBUILD_EXIT.failed;
   }
 
   /** Progress bars (applied / total events, with ETA) until every rebuild switched or failed. */
   private async follow(
     started: RebuildStarted[],
     timeoutSeconds: number | undefined,
-  ): Promise<Array<{ projection: string; generation: number; result: string; error?: string }>> {
+  ): Promise<FollowedRebuild[]> {
     const bars = new MultiBar({
       stream: this.io.err,
       format: '{projection} |{bar}| {percentage}% | {value}/{total} events | ETA {eta_formatted}',
@@ -280,23 +285,6 @@ export class ProjectionsRebuildCommand extends CommandRunner {
       await polling;
       bars.stop();
     }
-  }
-
-  private async audit(
-    target: string | null,
-    startedAt: Date,
-    outcome: 'succeeded' | 'failed',
-    detail: Record<string, unknown>,
-  ): Promise<void> {
-    await recordOpsAction(this.store, {
-      actor: this.actor,
-      action: 'projections.rebuild',
-      target,
-      outcome,
-      detail: JSON.parse(JSON.stringify(detail)),
-      startedAt,
-      durationMs: Date.now() - startedAt.getTime(),
-    });
   }
 
   @Option({ flags: '--all', description: 'rebuild every projection' })
