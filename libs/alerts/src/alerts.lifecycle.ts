@@ -14,8 +14,9 @@ import { ALERTS_MIGRATION_SCOPE, alertsMigrations } from './migrations';
 
 /**
  * Migrates the schema `alerts`, then runs the detector, the first-response timer and the
- * dispatcher in this process, and stops them before the database closes. Every API process runs
- * them: the detector's checkpoint is compare-and-set, the timer claims rows, the dispatcher leases.
+ * dispatcher in this process, and stops them before the database closes. Every process with
+ * AlertsModule runs them (each API process and the worker): the detector's checkpoint is
+ * compare-and-set, the timer claims rows, the dispatcher leases.
  */
 @Injectable()
 export class AlertsLifecycle implements OnApplicationBootstrap, OnModuleDestroy {

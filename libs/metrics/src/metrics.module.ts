@@ -46,6 +46,7 @@ class StateGaugesBinder implements OnApplicationBootstrap {
         engine && this.config.profile !== 'eventstoredb' ? () => engine.status() : undefined,
       relay: relay && (() => relay.status()),
       inboundLag: inbound && this.config.kafkaBrokers ? () => inbound.lag() : undefined,
+      inbound: inbound && this.config.kafkaBrokers ? () => inbound.status() : undefined,
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { KafkaInboundState, KafkaInboundStatus } from '@touchline/ingest';
 import type { ProjectionStatus } from '@touchline/projections';
 import type { RelayStatus } from '@touchline/relay';
 import type { TouchlineMetrics } from './touchline-metrics';
@@ -7,7 +8,12 @@ export interface StateSources {
   projections?: () => Promise<ProjectionStatus[]>;
   relay?: () => Promise<RelayStatus>;
   inboundLag?: () => Promise<{ partition: number; lag: number }[]>;
+  /** The Kafka inbound consumer's state (in memory, never blocks). */
+  inbound?: () => KafkaInboundStatus;
 }
+
+/** The states a running inbound consumer can be in, each a series of the state gauge. */
+const INBOUND_STATES: readonly KafkaInboundState[] = ['joining', 'joined', 'retrying', 'stopped'];
 
 /** A scrape must answer even when Kafka or the database hangs. */
 const SOURCE_TIMEOUT_MS = 3_000;
@@ -39,7 +45,7 @@ export function shared<T>(read: () => Promise<T>, ttlMs = 1_000): () => Promise<
 
 /**
  * Registers the gauges that describe state: projection lag and health, rebuild progress, relay
- * lag, the inbound consumer group's lag. They are computed when Prometheus scrapes, so they cost
+ * lag, the inbound consumer's state and its group's lag. They are computed when Prometheus scrapes, so they cost
  * nothing between scrapes. A source that fails leaves its gauges empty for that scrape (and
  * touchline_scrape_errors_total says so, from the next scrape on, since metrics are collected
  * side by side) rather than failing the whole scrape.
@@ -144,6 +150,31 @@ export function registerStateGauges(metrics: TouchlineMetrics, sources: StateSou
         this.reset();
         const status = await read('relay', relay);
         if (status) this.set(status.role === 'leader' ? 1 : 0);
+      },
+    );
+  }
+
+  const inbound = sources.inbound;
+  if (inbound) {
+    metrics.gauge(
+      'touchline_kafka_inbound_consumer_state',
+      '1 for the state the Kafka inbound consumer is in (joining, joined, retrying, stopped), 0 for the others',
+      ['state'],
+      function () {
+        this.reset();
+        const { state } = inbound();
+        if (state === 'disabled') return;
+        for (const s of INBOUND_STATES) this.set({ state: s }, s === state ? 1 : 0);
+      },
+    );
+    metrics.gauge(
+      'touchline_kafka_inbound_consumer_state_seconds',
+      'How long the Kafka inbound consumer has been in its current state',
+      [],
+      function () {
+        this.reset();
+        const { state, since } = inbound();
+        if (state !== 'disabled') this.set(Math.max(0, (Date.now() - since.getTime()) / 1000));
       },
     );
   }
