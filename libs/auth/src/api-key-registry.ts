@@ -36,13 +36,15 @@ export class ApiKeyRegistry {
 /** A fresh admin key for the embedded profile when no key is configured. */
 export function generateAdminKey(): { secret: string; config: ApiKeyConfig } {
   const secret = `tl_${randomBytes(24).toString('base64url')}`;
+  return { secret, config: adminKeyConfig(secret) };
+}
+
+/** The embedded profile's admin key with this secret (one it generated, or one it kept). */
+export function adminKeyConfig(secret: string): ApiKeyConfig {
   return {
-    secret,
-    config: {
-      id: 'embedded-admin',
-      secretHash: hashSecret(secret),
-      scopes: ['admin'],
-      ratePerSecond: 0,
-    },
+    id: 'embedded-admin',
+    secretHash: hashSecret(secret),
+    scopes: ['admin'],
+    ratePerSecond: 0,
   };
 }

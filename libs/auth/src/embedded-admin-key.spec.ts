@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as registryModule from './api-key-registry';
 import { ApiKeyRegistry } from './api-key-registry';
 import { embeddedAdminKey } from './embedded-admin-key';
 
@@ -22,6 +23,17 @@ describe('embeddedAdminKey', () => {
     const registry = new ApiKeyRegistry([second.config]);
     expect(registry.authenticate(first.secret)?.scopes).toEqual(['admin']);
     expect(registry.authenticate(`${first.secret}x`)).toBeNull();
+  });
+
+  it('makes no new secret when it reuses the kept key', () => {
+    embeddedAdminKey(dir);
+    const generate = jest.spyOn(registryModule, 'generateAdminKey');
+    try {
+      expect(embeddedAdminKey(dir).generated).toBe(false);
+      expect(generate).not.toHaveBeenCalled();
+    } finally {
+      generate.mockRestore();
+    }
   });
 
   it('refuses a file that holds no key instead of silently replacing it', () => {

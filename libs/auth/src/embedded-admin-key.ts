@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashSecret, type ApiKeyConfig } from '@touchline/config';
-import { generateAdminKey } from './api-key-registry';
+import type { ApiKeyConfig } from '@touchline/config';
+import { adminKeyConfig, generateAdminKey } from './api-key-registry';
 
 export const EMBEDDED_ADMIN_KEY_FILE = 'admin-key';
 
@@ -22,13 +22,7 @@ export function embeddedAdminKey(dataDir: string): {
     const secret = readFileSync(file, 'utf8').trim();
     if (!/^tl_[A-Za-z0-9_-]{16,}$/.test(secret))
       throw new Error(`${file} holds no usable API key: delete it to generate a new one`);
-    const { config } = generateAdminKey();
-    return {
-      secret,
-      config: { ...config, secretHash: hashSecret(secret) },
-      file,
-      generated: false,
-    };
+    return { secret, config: adminKeyConfig(secret), file, generated: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
