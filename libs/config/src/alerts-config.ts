@@ -17,7 +17,7 @@ export const RESPONSE_TARGET_TIERS = ['vip', 'key', 'regular', 'prospect'] as co
 export type TargetSeverity = (typeof RESPONSE_TARGET_SEVERITIES)[number];
 export type TargetTier = (typeof RESPONSE_TARGET_TIERS)[number];
 
-export const DEFAULT_RESPONSE_TARGET_MS = 15 * 60_000;
+const DEFAULT_RESPONSE_TARGET_MS = 15 * 60_000;
 const MAX_TARGET_MS = 30 * 86_400_000;
 
 export interface ResponseTargets {

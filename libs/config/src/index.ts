@@ -20,8 +20,6 @@ export type { MasterKeyConfig, MasterKeysConfig } from './master-keys';
 export {
   parseAlertsConfig,
   parseResponseTargets,
-  parseTargetDuration,
-  DEFAULT_RESPONSE_TARGET_MS,
   RESPONSE_TARGET_SEVERITIES,
   RESPONSE_TARGET_TIERS,
 } from './alerts-config';
