@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readKeyEntries } from './key-entries';
 
 /** `personal`: decrypted personal data in analyst reads (docs/privacy.md); `admin`: everything. */
 export const SCOPES = ['ingest', 'analyst', 'personal', 'ops', 'admin'] as const;
@@ -29,28 +29,7 @@ export function parseApiKeys(
   file: string | undefined,
   problems: string[],
 ): ApiKeyConfig[] {
-  const entries: { where: string; text: string }[] = [];
-  if (inline) {
-    inline
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean)
-      .forEach((text, i) => entries.push({ where: `TOUCHLINE_API_KEYS entry ${i + 1}`, text }));
-  }
-  if (file) {
-    let content = '';
-    try {
-      content = readFileSync(file, 'utf8');
-    } catch (error) {
-      problems.push(
-        `TOUCHLINE_API_KEYS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      );
-    }
-    content.split(/\r?\n/).forEach((line, i) => {
-      const text = line.trim();
-      if (text && !text.startsWith('#')) entries.push({ where: `${file} line ${i + 1}`, text });
-    });
-  }
+  const entries = readKeyEntries('TOUCHLINE_API_KEYS', inline, file, problems);
   const keys: ApiKeyConfig[] = [];
   const ids = new Set<string>();
   for (const { where, text } of entries) {

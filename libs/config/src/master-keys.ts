@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readKeyEntries } from './key-entries';
 
 /**
  * A master key: it wraps (encrypts) the customers' data keys, never data itself (docs/privacy.md).
@@ -31,28 +31,7 @@ export function parseMasterKeys(
   active: string | undefined,
   problems: string[],
 ): MasterKeysConfig {
-  const entries: { where: string; text: string }[] = [];
-  if (inline) {
-    inline
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean)
-      .forEach((text, i) => entries.push({ where: `TOUCHLINE_MASTER_KEYS entry ${i + 1}`, text }));
-  }
-  if (file) {
-    let content = '';
-    try {
-      content = readFileSync(file, 'utf8');
-    } catch (error) {
-      problems.push(
-        `TOUCHLINE_MASTER_KEYS_FILE cannot be read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-      );
-    }
-    content.split(/\r?\n/).forEach((line, i) => {
-      const text = line.trim();
-      if (text && !text.startsWith('#')) entries.push({ where: `${file} line ${i + 1}`, text });
-    });
-  }
+  const entries = readKeyEntries('TOUCHLINE_MASTER_KEYS', inline, file, problems);
   const keys: MasterKeyConfig[] = [];
   for (const { where, text } of entries) {
     const colon = text.indexOf(':');

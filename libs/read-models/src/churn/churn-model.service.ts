@@ -75,7 +75,7 @@ export class ChurnModel {
     const result = await withJobLock(
       this.db.pool,
       CHURN_JOB,
-      scheduled ? 'skip' : 'wait',
+      { mode: scheduled ? 'skip' : 'wait' },
       async (client): Promise<ChurnRefit | null> => {
         const current = await readChurnModel(client);
         if (scheduled && current && current.fittedAt > options.onlyIfOlderThan!) return null;

@@ -10,6 +10,7 @@ import {
 import { RequireScope } from '@touchline/auth';
 import { queryValidation } from '../../../http/validation';
 import { AsOfRequestDto, resolveAsOf } from '../../../snapshots/as-of';
+import { JobBusyError } from '../../../snapshots/job-lock';
 import type { ChurnRefitView } from '../../churn-model.view';
 import { NothingToFitError } from '../../churn-scores';
 import { ChurnRefitDto } from '../../churn.dto';
@@ -33,13 +34,15 @@ export class RefitChurnModelHttpController {
     description: 'asOf not an ISO 8601 instant, in the future, or unknown fields',
   })
   @ApiConflictResponse({
-    description: 'No purchase at or before asOf: nothing to fit (nothing written)',
+    description:
+      'No purchase at or before asOf: nothing to fit; or a refit under way elsewhere did not finish within a minute: nothing written',
   })
   async refit(@Body(queryValidation) body: AsOfRequestDto): Promise<ChurnRefitView> {
     try {
       return await this.commandBus.execute(new RefitChurnModelCommand(resolveAsOf(body.asOf)));
     } catch (error) {
-      if (error instanceof NothingToFitError) throw new ConflictException(error.message);
+      if (error instanceof NothingToFitError || error instanceof JobBusyError)
+        throw new ConflictException(error.message);
       throw error;
     }
   }
