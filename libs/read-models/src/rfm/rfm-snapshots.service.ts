@@ -33,7 +33,8 @@ export interface RfmRecomputeOptions {
   windowDays?: number;
   /**
    * Scheduled runs: skip (answer null) if another process holds the job, or if the stored
-   * snapshot was computed after this instant. Absent: wait for the lock and always compute.
+   * snapshot was computed after this instant. Absent: wait for the lock (JobBusyError after
+   * JOB_LOCK_WAIT_MS) and always compute.
    */
   onlyIfOlderThan?: Date;
 }
@@ -56,7 +57,7 @@ export class RfmSnapshots {
     const result = await withJobLock(
       this.db.pool,
       RFM_JOB,
-      scheduled ? 'skip' : 'wait',
+      { mode: scheduled ? 'skip' : 'wait' },
       async (client) => {
         if (scheduled) {
           const current = await readRfmSnapshot(client);
