@@ -8,7 +8,8 @@ import { ReadModelsHarness } from '../testing/read-models-harness';
 import { append, purchase, survey, touchpoint } from '../testing/touchpoints';
 import { ChurnModel } from './churn-model.service';
 import type { BandRise } from './churn-scores';
-import { listChurnRows, readChurnOf } from './sql/readChurnRows';
+import { readCustomerScores } from '../snapshots/customer-scores';
+import { listChurnRows } from './sql/readChurnRows';
 
 const DAY = 86_400_000;
 const toEvents = (purchases: readonly Purchase[]): JourneyEvent[] =>
@@ -123,7 +124,7 @@ describe('churn model over the read models', () => {
 
   it('scores experience as of asOf and reports the customers whose band rose', async () => {
     await churn.refit({ asOf: D });
-    const previous = (await readChurnOf(harness.db.pool, [riser])).get(riser)!;
+    const previous = (await readCustomerScores(harness.db.pool, [riser])).get(riser)!.churnRisk!;
     expect(previous.reasons.map((r) => r.code)).toEqual(['inactive']);
     const heard: BandRise[][] = [];
     const unsubscribe = churn.onBandRises((rises) => {
@@ -151,7 +152,7 @@ describe('churn model over the read models', () => {
     );
     const refit = await churn.refit({ asOf: D2 });
     unsubscribe();
-    const now = (await readChurnOf(harness.db.pool, [riser])).get(riser)!;
+    const now = (await readCustomerScores(harness.db.pool, [riser])).get(riser)!.churnRisk!;
     expect(now.reasons.map((r) => r.code).sort()).toEqual(
       ['detractor', 'unresolved_complaints', 'inactive'].sort(),
     );

@@ -4,8 +4,9 @@ import type { Database } from '@touchline/database';
 import type { JourneyEvent } from '@touchline/touchpoints';
 import { ReadModelsHarness } from '../testing/read-models-harness';
 import { append, purchase, survey, touchpoint } from '../testing/touchpoints';
+import { readCustomerScores } from '../snapshots/customer-scores';
 import { RfmSnapshots } from './rfm-snapshots.service';
-import { listRfmRows, readRfmOf } from './sql/readRfmRows';
+import { listRfmRows } from './sql/readRfmRows';
 
 const AS_OF = new Date('2026-06-30T00:00:00Z');
 const refund = (customerId: string, at: string, amount: number) =>
@@ -55,10 +56,10 @@ describe('RFM snapshot over the read models', () => {
   it('scores hand-computed cases: ties share a score, later touchpoints and non-buyers are out', async () => {
     const result = await rfm.recompute({ asOf: AS_OF });
     expect(result!.header).toMatchObject({ asOf: AS_OF, windowDays: 365, customers: 5 });
-    const rows = await readRfmOf(harness.db.pool, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const rows = await readCustomerScores(harness.db.pool, ['a', 'b', 'c', 'd', 'e', 'f']);
     const pick = (id: string) => {
-      const r = rows.get(id)!;
-      return [r.recencyDays, r.frequency, r.monetary, r.r, r.f, r.m, r.segment];
+      const r = rows.get(id)!.rfm!;
+      return [r.recency, r.frequency, r.monetary, r.r, r.f, r.m, r.segment];
     };
     // R on −recency: d −545 | a, c −10 (tie) | b −9 | f 0 → 1 | 2, 2 | 4 | 5 (mid-rank ceil)
     // F: d 0 | b, c 1 (tie) | a 2 | f 3 → 1 | 2, 2 | 4 | 5
@@ -68,7 +69,7 @@ describe('RFM snapshot over the read models', () => {
     expect(pick('c')).toEqual([10, 1, 100, 2, 2, 4, 'hibernating']);
     expect(pick('d')).toEqual([545, 0, -20, 1, 1, 1, 'hibernating']);
     expect(pick('f')).toEqual([0, 3, 30, 5, 5, 2, 'champions']);
-    expect(rows.has('e')).toBe(false);
+    expect(rows.get('e')!.rfm).toBeNull();
   });
 
   it('agrees with analytics computeRfm on the same touchpoints, for other dates and windows', async () => {
@@ -149,10 +150,10 @@ describe('RFM snapshot over the read models', () => {
       ]),
     );
     await rfm.recompute({ asOf: AS_OF });
-    const rows = await readRfmOf(harness.db.pool, ['a', 'dup-of-a', 'b', 'anon-of-b']);
-    expect(rows.get('a')).toMatchObject({ recencyDays: 5, frequency: 3, monetary: 190 });
-    expect(rows.get('b')).toMatchObject({ recencyDays: 2, frequency: 2, monetary: 95 });
-    expect(rows.has('dup-of-a')).toBe(false);
-    expect(rows.has('anon-of-b')).toBe(false);
+    const rows = await readCustomerScores(harness.db.pool, ['a', 'dup-of-a', 'b', 'anon-of-b']);
+    expect(rows.get('a')!.rfm).toMatchObject({ recency: 5, frequency: 3, monetary: 190 });
+    expect(rows.get('b')!.rfm).toMatchObject({ recency: 2, frequency: 2, monetary: 95 });
+    expect(rows.get('dup-of-a')!.rfm).toBeNull();
+    expect(rows.get('anon-of-b')!.rfm).toBeNull();
   });
 });

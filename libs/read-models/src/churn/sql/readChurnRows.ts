@@ -47,17 +47,6 @@ function toStored(r: Row): StoredChurnRisk {
   };
 }
 
-export async function readChurnOf(
-  pool: Pool,
-  customerIds: readonly string[],
-): Promise<Map<string, StoredChurnRisk>> {
-  if (customerIds.length === 0) return new Map();
-  const { rows } = await pool.query<Row>(`${SELECT} WHERE customer_id = ANY($1::text[])`, [
-    customerIds,
-  ]);
-  return new Map(rows.map((r) => [r.customer_id, toStored(r)]));
-}
-
 /** A keyset page by (value at risk desc, customer id), optionally of one band. */
 export async function listChurnRows(
   pool: Pool,

@@ -46,18 +46,6 @@ function toStored(r: Row): StoredRfm {
   };
 }
 
-/** The snapshot rows of these customers. */
-export async function readRfmOf(
-  pool: Pool,
-  customerIds: readonly string[],
-): Promise<Map<string, StoredRfm>> {
-  if (customerIds.length === 0) return new Map();
-  const { rows } = await pool.query<Row>(`${SELECT} WHERE customer_id = ANY($1::text[])`, [
-    customerIds,
-  ]);
-  return new Map(rows.map((r) => [r.customer_id, toStored(r)]));
-}
-
 /** A keyset page by (monetary desc, customer id), optionally of one segment. */
 export async function listRfmRows(
   pool: Pool,
