@@ -1,15 +1,23 @@
-import { parseAlertsConfig, parseResponseTargets, parseTargetDuration } from './alerts-config';
+import { parseAlertsConfig, parseResponseTargets } from './alerts-config';
 import { ConfigError, loadConfig } from './config';
 
 describe('alerts configuration', () => {
-  it('parses durations in s, m, h, d and refuses the rest', () => {
-    expect(parseTargetDuration('30s')).toBe(30_000);
-    expect(parseTargetDuration('15m')).toBe(900_000);
-    expect(parseTargetDuration('2h')).toBe(7_200_000);
-    expect(parseTargetDuration('1d')).toBe(86_400_000);
-    for (const bad of ['0m', '15', '1.5h', 'm', '-5m', '31d', '15 m', '15M']) {
-      expect(parseTargetDuration(bad)).toBeNull();
-    }
+  it('takes every duration from 1s to 30d, in any unit, and names the range when refusing one', () => {
+    const problems: string[] = [];
+    expect(
+      parseResponseTargets('default=1500ms,critical=30s,high=30d,low=720h', problems),
+    ).toMatchObject({
+      defaultMs: 1_500,
+      bySeverity: { critical: 30_000, high: 30 * 86_400_000, low: 30 * 86_400_000 },
+    });
+    expect(problems).toEqual([]);
+    parseResponseTargets('default=999ms,critical=31d,high=0m,low=1.5h', problems);
+    expect(problems).toEqual(
+      ['default=999ms', 'critical=31d', 'high=0m', 'low=1.5h'].map(
+        (entry) =>
+          `TOUCHLINE_COMPLAINT_RESPONSE_TARGETS: "${entry}" is not <selector>=<duration> with a duration from 1s to 30d such as 30s, 15m, 2h or 1d`,
+      ),
+    );
   });
 
   it('reads default, severity, tier and severity+tier targets', () => {

@@ -2,14 +2,16 @@
  * Alerts settings (see docs/alerts.md):
  * - TOUCHLINE_COMPLAINT_RESPONSE_TARGETS: first-response targets of complaints, a comma list of
  *   `<selector>=<duration>`. A selector is `default`, a severity (low, medium, high, critical), a
- *   tier (vip, key, regular, prospect) or a pair `<severity>+<tier>`; a duration is a whole number
- *   of s, m, h or d. E.g. "default=15m,critical=5m,high=10m,vip=5m,critical+vip=2m". The target of
+ *   tier (vip, key, regular, prospect) or a pair `<severity>+<tier>`; a duration (duration.ts)
+ *   from 1s to 30d. E.g. "default=15m,critical=5m,high=10m,vip=5m,critical+vip=2m". The target of
  *   a complaint is its pair's if configured, else the shorter of its severity's and its tier's,
  *   else the default (15 minutes unless set).
  * - TOUCHLINE_ALERT_WEBHOOKS: comma list of http(s) URLs each alert is POSTed to.
  * - TOUCHLINE_ALERT_WEBHOOK_SECRET: the HMAC-SHA256 key that signs them (16+ characters),
  *   required with webhooks.
  */
+
+import { DAY_MS, durationRange, parseDuration, type DurationBounds } from './duration';
 
 /** The severities of complaint.opened and the customer tiers (read-models); specs hold them equal. */
 export const RESPONSE_TARGET_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -18,7 +20,7 @@ export type TargetSeverity = (typeof RESPONSE_TARGET_SEVERITIES)[number];
 export type TargetTier = (typeof RESPONSE_TARGET_TIERS)[number];
 
 const DEFAULT_RESPONSE_TARGET_MS = 15 * 60_000;
-const MAX_TARGET_MS = 30 * 86_400_000;
+const TARGET: DurationBounds = { min: 1_000, max: 30 * DAY_MS };
 
 export interface ResponseTargets {
   defaultMs: number;
@@ -32,17 +34,6 @@ export interface AlertsConfig {
   responseTargets: ResponseTargets;
   webhooks: string[];
   webhookSecret: string | undefined;
-}
-
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d{1,6})(s|m|h|d)$/;
-
-/** `15m` → 900000; null for anything else (0, no unit, fractions). */
-export function parseTargetDuration(text: string): number | null {
-  const match = DURATION.exec(text);
-  if (!match) return null;
-  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-  return ms > 0 && ms <= MAX_TARGET_MS ? ms : null;
 }
 
 const isSeverity = (s: string): s is TargetSeverity =>
@@ -63,10 +54,10 @@ export function parseResponseTargets(raw: string | undefined, problems: string[]
   const seen = new Set<string>();
   for (const entry of raw.split(',').map((e) => e.trim())) {
     const [selector = '', duration = '', ...rest] = entry.split('=').map((p) => p.trim());
-    const ms = parseTargetDuration(duration);
+    const ms = parseDuration(duration, TARGET);
     if (entry === '' || rest.length > 0 || ms === null) {
       problems.push(
-        `${NAME}: "${entry}" is not <selector>=<duration> with a duration like 30s, 15m, 2h or 1d (at most 30d)`,
+        `${NAME}: "${entry}" is not <selector>=<duration> with a duration ${durationRange(TARGET)} such as 30s, 15m, 2h or 1d`,
       );
       continue;
     }

@@ -55,6 +55,11 @@ describe('loadConfig', () => {
       churnModel: { refitIntervalMs: 0 },
     });
     expect(loadConfig({ TOUCHLINE_RFM_INTERVAL: '90s' }).rfm.intervalMs).toBe(90_000);
+    expect(loadConfig({ TOUCHLINE_RFM_INTERVAL: '1500ms' }).rfm.intervalMs).toBe(1_500);
+    expect(loadConfig({ TOUCHLINE_CHURN_REFIT_INTERVAL: '366d' }).churnModel.refitIntervalMs).toBe(
+      366 * 86_400_000,
+    );
+    expect(loadConfig({}).rfm.intervalMs).toBe(86_400_000);
   });
 
   it('refuses a wrong RFM window or job interval, naming each variable', () => {
@@ -70,9 +75,12 @@ describe('loadConfig', () => {
     }
     expect(error?.problems).toEqual([
       expect.stringContaining('TOUCHLINE_RFM_WINDOW_DAYS must be an integer from 1 to 3650'),
-      expect.stringContaining('TOUCHLINE_RFM_INTERVAL must be 0 (off) or a duration'),
-      expect.stringContaining('TOUCHLINE_CHURN_REFIT_INTERVAL must be 0 (off) or a duration'),
+      'TOUCHLINE_RFM_INTERVAL must be 0 (off) or a duration from 1s to 366d such as 30m, 6h or 1d, got "daily"',
+      'TOUCHLINE_CHURN_REFIT_INTERVAL must be 0 (off) or a duration from 1s to 366d such as 30m, 6h or 1d, got "500ms"',
     ]);
+    expect(() => loadConfig({ TOUCHLINE_RFM_INTERVAL: '367d' })).toThrow(
+      'TOUCHLINE_RFM_INTERVAL must be 0 (off) or a duration from 1s to 366d such as 30m, 6h or 1d, got "367d"',
+    );
   });
 
   it('reads the tier thresholds and the read-your-writes wait', () => {

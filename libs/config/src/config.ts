@@ -1,5 +1,6 @@
 import { parseAlertsConfig, type AlertsConfig } from './alerts-config';
 import { parseApiKeys, type ApiKeyConfig } from './api-keys';
+import { DAY_MS, durationRange, parseDuration, type DurationBounds } from './duration';
 import { parseMasterKeys, type MasterKeysConfig } from './master-keys';
 import { parseSegmentMappingFile, type SegmentMappingConfig } from './segment-mapping';
 
@@ -179,20 +180,18 @@ function parseRunProjections(
   return auto;
 }
 
-const JOB_INTERVAL = /^(\d+)(ms|s|m|h|d)$/;
-const JOB_INTERVAL_UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const JOB_INTERVAL: DurationBounds = { min: 1_000, max: 366 * DAY_MS };
 
-/** A snapshot job's interval: `<n><unit>` (ms, s, m, h, d), default 24h, `0` = off, at most 366d. */
+/** A snapshot job's interval: a duration (duration.ts) from 1s to 366d, default 1d, `0` = off. */
 function parseJobInterval(name: string, raw: string | undefined, problems: string[]): number {
-  if (raw === undefined) return JOB_INTERVAL_UNIT_MS.d;
+  if (raw === undefined) return DAY_MS;
   if (raw === '0') return 0;
-  const match = JOB_INTERVAL.exec(raw);
-  const ms = match ? Number(match[1]) * JOB_INTERVAL_UNIT_MS[match[2] as 'ms'] : NaN;
-  if (!match || !(ms >= 1_000 && ms <= 366 * JOB_INTERVAL_UNIT_MS.d)) {
+  const ms = parseDuration(raw, JOB_INTERVAL);
+  if (ms === null) {
     problems.push(
-      `${name} must be 0 (off) or a duration from 1s to 366d such as 30m, 6h or 1d, got "${raw}"`,
+      `${name} must be 0 (off) or a duration ${durationRange(JOB_INTERVAL)} such as 30m, 6h or 1d, got "${raw}"`,
     );
-    return JOB_INTERVAL_UNIT_MS.d;
+    return DAY_MS;
   }
   return ms;
 }
