@@ -8,11 +8,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Analytics } from '@segment/analytics-node';
 import type { Database } from '@touchline/database';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@touchline/event-store';
-import {
-  DecryptingEventStore,
-  PersonalDataVault,
-  TEST_MASTER_KEYS_ENV,
-} from '@touchline/privacy';
+import { DecryptingEventStore, PersonalDataVault, TEST_MASTER_KEYS_ENV } from '@touchline/privacy';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import { createApiApp } from './support/api-app';
 

@@ -27,7 +27,7 @@ export class Capture extends Writable {
 export async function cliApplication(
   db: TestDatabase,
   io: { out: Capture; err: Capture },
-  masterKeys: string = TEST_MASTER_KEYS_ENV,
+  masterKeys = TEST_MASTER_KEYS_ENV,
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
     imports: [
