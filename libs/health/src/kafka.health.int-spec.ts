@@ -1,6 +1,8 @@
 import type { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { loadConfig } from '@touchline/config';
+import { KafkaInboundConsumer, type KafkaInboundStatus } from '@touchline/ingest';
+import { RELAY } from '@touchline/relay';
 import { describeWithKafka, startKafka, waitFor, type KafkaTestCluster } from '@touchline/testing';
 import { KafkaHealthIndicator } from './kafka.health';
 
@@ -33,7 +35,10 @@ describeWithKafka('KafkaHealthIndicator', () => {
       lastError: null as unknown,
     };
     const moduleRef = {
-      get: () => ({ status: async () => relayStatus }),
+      get: (token: unknown) => {
+        if (token === RELAY) return { status: async () => relayStatus };
+        throw new Error('no inbound consumer here');
+      },
     } as unknown as ModuleRef;
     const config = { ...loadConfig({}), kafkaBrokers: cluster.brokers };
     const withRelay = new KafkaHealthIndicator(moduleRef, config, new HealthIndicatorService());
@@ -57,6 +62,54 @@ describeWithKafka('KafkaHealthIndicator', () => {
       expect((await withRelay.check()).kafka.status).toBe('up');
     } finally {
       await withRelay.onModuleDestroy();
+    }
+  });
+
+  it("reports the inbound consumer's state in its details, and stays up whatever that state", async () => {
+    let inbound: KafkaInboundStatus = {
+      state: 'retrying',
+      since: new Date('2026-11-23T18:00:01Z'),
+      attempts: 2,
+      lastError: { message: 'Connection timeout', at: new Date('2026-11-23T18:00:01Z') },
+      retryAt: new Date('2026-11-23T18:00:03Z'),
+    };
+    const moduleRef = {
+      get: (token: unknown) => {
+        if (token === KafkaInboundConsumer) return { status: () => inbound };
+        throw new Error('no relay here');
+      },
+    } as unknown as ModuleRef;
+    const config = { ...loadConfig({}), kafkaBrokers: cluster.brokers };
+    const withInbound = new KafkaHealthIndicator(moduleRef, config, new HealthIndicatorService());
+    try {
+      expect((await withInbound.check()).kafka).toEqual({
+        status: 'up',
+        brokers: expect.any(Number),
+        inbound: {
+          state: 'retrying',
+          since: '2026-11-23T18:00:01.000Z',
+          attempts: 2,
+          lastError: 'Connection timeout',
+          lastErrorAt: '2026-11-23T18:00:01.000Z',
+          retryAt: '2026-11-23T18:00:03.000Z',
+        },
+      });
+      inbound = {
+        state: 'joined',
+        since: new Date('2026-11-23T18:00:05Z'),
+        attempts: 3,
+        partitions: [0, 1, 2, 3],
+        lastError: inbound.lastError,
+      };
+      expect((await withInbound.check()).kafka).toMatchObject({
+        status: 'up',
+        inbound: { state: 'joined', attempts: 3, partitions: [0, 1, 2, 3] },
+      });
+      // A process without Kafka configured for it reports nothing about the consumer.
+      inbound = { state: 'disabled', since: new Date(), attempts: 0 };
+      expect((await withInbound.check()).kafka).not.toHaveProperty('inbound');
+    } finally {
+      await withInbound.onModuleDestroy();
     }
   });
 

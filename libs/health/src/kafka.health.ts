@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
+import { KafkaInboundConsumer, type KafkaInboundStatus } from '@touchline/ingest';
 import { createKafka } from '@touchline/kafka';
 import { RELAY, type Relay, type RelayStatus } from '@touchline/relay';
 import type { Admin } from 'kafkajs';
@@ -14,6 +15,13 @@ export const RELAY_FAILURES_NOT_READY = 3;
  * In the kafka profile: a broker answers a metadata request, and the relay, if this process runs
  * one, is not stuck failing to publish. A standby relay is ready (another process leads).
  * Without KAFKA_BROKERS the check is not run at all.
+ *
+ * The details also say where the Kafka inbound consumer stands (`inbound`: joining, joined,
+ * retrying with the last error), in a process that runs it. That never makes the check fail: HTTP
+ * ingestion does not need the consumer, so an instance whose consumer is still joining (one
+ * session timeout after a crash) or cannot reach Kafka still takes HTTP traffic; taking it out of
+ * the load balancer would stop that too, and make no message arrive sooner. Kafka being
+ * unreachable fails the check through the broker probe, as before.
  */
 @Injectable()
 export class KafkaHealthIndicator implements OnModuleDestroy {
@@ -33,9 +41,11 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
   async check(key = 'kafka') {
     const indicator = this.health.check(key);
     const relay = await this.relayStatus();
+    const inbound = this.inboundStatus();
+    const about = { ...(relay ? { relay } : {}), ...(inbound ? { inbound } : {}) };
     try {
       const cluster = await withTimeout(this.describeCluster(), CHECK_TIMEOUT_MS);
-      const details = { brokers: cluster.brokers.length, ...(relay ? { relay } : {}) };
+      const details = { brokers: cluster.brokers.length, ...about };
       if (relay?.role === 'leader' && relay.consecutiveFailures >= RELAY_FAILURES_NOT_READY) {
         return indicator.down({ ...details, error: 'the relay cannot publish to Kafka' });
       }
@@ -43,7 +53,7 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
     } catch (error) {
       // Drop the client: the next probe starts from a fresh connection.
       void this.reset();
-      return indicator.down({ error: (error as Error).message, ...(relay ? { relay } : {}) });
+      return indicator.down({ error: (error as Error).message, ...about });
     }
   }
 
@@ -75,6 +85,17 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
     await admin?.disconnect().catch(() => undefined);
   }
 
+  private inboundStatus(): InboundDetails | undefined {
+    let consumer: KafkaInboundConsumer;
+    try {
+      consumer = this.moduleRef.get(KafkaInboundConsumer, { strict: false });
+    } catch {
+      return undefined; // this process runs no inbound consumer (the worker)
+    }
+    const status = consumer.status();
+    return status.state === 'disabled' ? undefined : inboundDetails(status);
+  }
+
   private async relayStatus(): Promise<
     (Pick<RelayStatus, 'role' | 'lag' | 'consecutiveFailures'> & { lastError?: string }) | undefined
   > {
@@ -96,4 +117,28 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
       return undefined;
     }
   }
+}
+
+/** The inbound consumer's status as JSON for probes: dates as ISO strings, absent fields left out. */
+export interface InboundDetails {
+  state: KafkaInboundStatus['state'];
+  since: string;
+  attempts: number;
+  partitions?: number[];
+  lastError?: string;
+  lastErrorAt?: string;
+  retryAt?: string;
+}
+
+function inboundDetails(status: KafkaInboundStatus): InboundDetails {
+  return {
+    state: status.state,
+    since: status.since.toISOString(),
+    attempts: status.attempts,
+    ...(status.partitions ? { partitions: status.partitions } : {}),
+    ...(status.lastError
+      ? { lastError: status.lastError.message, lastErrorAt: status.lastError.at.toISOString() }
+      : {}),
+    ...(status.retryAt ? { retryAt: status.retryAt.toISOString() } : {}),
+  };
 }

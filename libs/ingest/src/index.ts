@@ -16,12 +16,16 @@ export { KafkaInboundModule } from './kafka-inbound/kafka-inbound.module';
 export {
   KafkaInboundConsumer,
   KAFKA_INBOUND_OPTIONS,
+  KAFKA_INBOUND_RESTART_BACKOFF,
   type KafkaInboundOptions,
+  type KafkaInboundState,
+  type KafkaInboundStatus,
 } from './kafka-inbound/kafka-inbound.consumer';
 export {
   InboundConsumer,
   INBOUND_GROUP_ID,
   type InboundConsumerOptions,
+  type InboundGroupJoin,
 } from './kafka-inbound/inbound-consumer';
 export { DEAD_LETTER_HEADERS } from './kafka-inbound/dead-letter';
 export type { DeadLetterReason } from './kafka-inbound/inbound-message.decoder';

@@ -123,7 +123,12 @@ describe('state gauges', () => {
       { partition: 0, lag: 5 },
       { partition: 1, lag: 0 },
     ]);
-    registerStateGauges(metrics, { projections, relay, inboundLag });
+    const inbound = () => ({
+      state: 'joining' as const,
+      since: new Date(Date.now() - 12_000),
+      attempts: 1,
+    });
+    registerStateGauges(metrics, { projections, relay, inboundLag, inbound });
 
     const text = await metrics.scrape();
     const value = (series: string) => sample(text, series);
@@ -144,6 +149,10 @@ describe('state gauges', () => {
     expect(value('touchline_relay_leader')).toBe(1);
     expect(value('touchline_relay_lag_seconds')).toBeGreaterThanOrEqual(2);
     expect(value('touchline_kafka_inbound_consumer_lag{partition="0"}')).toBe(5);
+    expect(value('touchline_kafka_inbound_consumer_state{state="joining"}')).toBe(1);
+    expect(value('touchline_kafka_inbound_consumer_state{state="joined"}')).toBe(0);
+    expect(value('touchline_kafka_inbound_consumer_state{state="retrying"}')).toBe(0);
+    expect(value('touchline_kafka_inbound_consumer_state_seconds')).toBeGreaterThanOrEqual(12);
     // Eight projection gauges and three relay gauges: one read of each source.
     expect(projections).toHaveBeenCalledTimes(1);
     expect(relay).toHaveBeenCalledTimes(1);

@@ -42,6 +42,18 @@ export interface InboundConsumerOptions {
     batch: { topic: string; partition: number; messages: number },
     result: InboundBatchResult,
   ) => void;
+  /** Called each time the member has joined the group and received its partitions. */
+  onJoin?: (join: InboundGroupJoin) => void;
+  /** Called when the member must rejoin: a rebalance, or a crash kafkajs restarts it from. */
+  onRejoin?: (reason: Error | undefined) => void;
+}
+
+export interface InboundGroupJoin {
+  memberId: string;
+  /** Partitions of the inbound topic this member now consumes (none is possible: more members than partitions). */
+  partitions: number[];
+  /** How long the join and sync took, as kafkajs measured it. */
+  durationMs: number;
 }
 
 const DEFAULT_BACKOFF = { initialMs: 200, maxMs: 30_000 };
@@ -64,6 +76,14 @@ export class InboundConsumer {
   private producer: Producer | undefined;
   private admin: Admin | undefined;
   private adminConnected: Promise<void> | undefined;
+  private stopped = false;
+  private fail: (error: Error) => void = () => undefined;
+
+  /**
+   * Settles when kafkajs has crashed and will not restart the consumer itself (a non-retriable
+   * error, or retries exhausted): the caller replaces it. Never settles once stop() was called.
+   */
+  readonly failed: Promise<Error> = new Promise<Error>((resolve) => (this.fail = resolve));
 
   constructor(private readonly options: InboundConsumerOptions) {
     this.topic = options.topic ?? TOPICS.inbound;
@@ -76,35 +96,75 @@ export class InboundConsumer {
     return { topic: this.topic, deadLetterTopic: this.deadLetterTopic, groupId: this.groupId };
   }
 
-  /** Connects, joins the group and starts consuming; the group join completes in the background. */
+  /**
+   * Connects and subscribes, then runs the group member. Resolves once kafkajs's first join and
+   * sync has ended, joined or not: a join that fails with a retriable error is retried by
+   * kafkajs in the background (onRejoin), one that cannot be retried settles `failed`. onJoin
+   * says when the member has partitions. Rejects when it cannot connect or subscribe. stop() may
+   * be called at any point, also while start() is still under way.
+   */
   async start(): Promise<void> {
-    if (this.consumer) throw new Error('The inbound consumer is already started');
+    if (this.consumer || this.stopped)
+      throw new Error('The inbound consumer was started or stopped already');
     const { options } = this;
     const kafka = createKafka({
       brokers: options.brokers,
       clientId: options.clientId ?? this.groupId,
       logger: options.logger,
       // kafkajs reports every join, pause and resume at info; warnings and errors are the signal.
+      // KAFKAJS_LOG_LEVEL=debug in the environment overrides this (kafkajs reads it itself).
       logLevel: 'warn',
       ...options.kafka,
     });
     // Not idempotent: Kafka's idempotence needs the cluster controller (the test mock has none),
     // and a dead-letter topic read by people can take a rare retry duplicate.
-    this.producer = createProducer(kafka, { idempotent: false });
-    this.consumer = kafka.consumer({ ...options.consumer, groupId: this.groupId });
+    const producer = createProducer(kafka, { idempotent: false });
+    const restartOnFailure = options.consumer?.retry?.restartOnFailure;
+    const consumer = kafka.consumer({
+      ...options.consumer,
+      retry: {
+        // kafkajs's own default for a consumer given no retry options; the rest is the client's.
+        retries: 5,
+        ...options.consumer?.retry,
+        // kafkajs restarts a crashed consumer on a timer of its own; a stopped one must stay stopped.
+        restartOnFailure: async (error) =>
+          !this.stopped && (restartOnFailure ? await restartOnFailure(error) : true),
+      },
+      groupId: this.groupId,
+    });
     // Connected on the first lag() only: a process that is never asked opens no extra connection.
-    this.admin = kafka.admin();
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+    const admin = kafka.admin();
+    this.producer = producer;
+    this.consumer = consumer;
+    this.admin = admin;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (this.stopped) return;
+      options.onJoin?.({
+        memberId: payload.memberId,
+        partitions: [...(payload.memberAssignment[this.topic] ?? [])].sort((a, b) => a - b),
+        durationMs: payload.duration,
+      });
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (!this.stopped) options.onRejoin?.(undefined);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (this.stopped) return;
       options.logger?.error(`Kafka inbound consumer crashed: ${payload.error.message}`, {
         restart: payload.restart,
       });
+      if (payload.restart) options.onRejoin?.(payload.error);
+      else this.fail(payload.error);
     });
     try {
-      await this.producer.connect();
-      await this.consumer.connect();
+      await producer.connect();
+      this.throwIfStopped();
+      await consumer.connect();
+      this.throwIfStopped();
       // From the beginning: a new group must not skip what was produced before it first joined.
-      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await this.consumer.run({
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      this.throwIfStopped();
+      await consumer.run({
         autoCommit: true,
         // Commits inside a long batch too; a commit only ever covers resolved (durable) offsets.
         autoCommitInterval: 1_000,
@@ -113,25 +173,47 @@ export class InboundConsumer {
         eachBatch: (payload) => this.eachBatch(payload),
       });
     } catch (error) {
-      await this.stop().catch(() => undefined);
+      // The clients themselves, not this.*: a stop() meanwhile has cleared those already, and a
+      // connect that was still retrying when it disconnected may have connected since.
+      this.stopped = true;
+      this.clearTimers();
+      if (this.consumer === consumer) this.detach();
+      await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
       throw error;
     }
   }
 
-  /** Finishes the chunk in hand, commits what is settled, leaves the group. */
+  /**
+   * Finishes the chunk in hand, commits what is settled, leaves the group. On a member still
+   * connecting or joining it waits for kafkajs's requests in flight (a JoinGroup can be held by
+   * the coordinator for a whole rebalance): callers that must not wait bound it themselves.
+   */
   async stop(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.stopped = true;
+    this.clearTimers();
     const { consumer, producer, admin } = this;
-    this.consumer = undefined;
-    this.producer = undefined;
-    this.admin = undefined;
-    this.adminConnected = undefined;
+    this.detach();
     try {
       await consumer?.disconnect();
     } finally {
       await Promise.all([producer?.disconnect(), admin?.disconnect()]);
     }
+  }
+
+  private throwIfStopped(): void {
+    if (this.stopped) throw new Error('The inbound consumer was stopped while starting');
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private detach(): void {
+    this.consumer = undefined;
+    this.producer = undefined;
+    this.admin = undefined;
+    this.adminConnected = undefined;
   }
 
   /**

@@ -290,8 +290,16 @@ describeWithKafka('Kafka inbound: touchline.inbound.v1 into the event store', ()
       .compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
+    const inbound = app.get(KafkaInboundConsumer);
     try {
-      expect(app.get(KafkaInboundConsumer).running).toBe(true);
+      // The consumer joins its group in the background: init does not wait for Kafka.
+      await waitFor(() => (inbound.status().state === 'joined' ? true : undefined), {
+        timeoutMs: 60_000,
+        what: 'the inbound consumer to join its group',
+      });
+      // The only member of its group: every partition of the topic is its own.
+      expect(inbound.status().attempts).toBe(1);
+      expect(inbound.status().partitions?.length).toBeGreaterThan(0);
       const customer = `c-${randomUUID().slice(0, 8)}`;
       const touchpoint = npsTouchpoint(customer);
       await produce(TOPICS.inbound, [asBinary(touchpoint)]);
@@ -300,6 +308,6 @@ describeWithKafka('Kafka inbound: touchline.inbound.v1 into the event store', ()
     } finally {
       await app.close();
     }
-    expect(app.get(KafkaInboundConsumer).running).toBe(false);
+    expect(inbound.status().state).toBe('stopped');
   }, 120_000);
 });
