@@ -46,9 +46,9 @@ export function shared<T>(read: () => Promise<T>, ttlMs = 1_000): () => Promise<
 /**
  * Registers the gauges that describe state: projection lag and health, rebuild progress, relay
  * lag, the inbound consumer's state and its group's lag. They are computed when Prometheus
- * scrapes, so they cost nothing between scrapes. A source that fails leaves its gauges empty for that scrape (and
- * touchline_scrape_errors_total says so, from the next scrape on, since metrics are collected
- * side by side) rather than failing the whole scrape.
+ * scrapes, so they cost nothing between scrapes. A source that fails leaves its gauges empty for
+ * that scrape (and touchline_scrape_errors_total says so, from the next scrape on, since metrics
+ * are collected side by side) rather than failing the whole scrape.
  */
 export function registerStateGauges(metrics: TouchlineMetrics, sources: StateSources): void {
   const errors = metrics.scrapeErrors;
