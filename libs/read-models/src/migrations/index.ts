@@ -4,6 +4,7 @@ import { createRfmAndChurnSnapshots } from './0002-create-rfm-and-churn-snapshot
 import { createComplaintCasesView } from './0003-create-complaint-cases-view.migration';
 import { exposeCanonicalCustomerIds } from './0004-expose-canonical-customer-ids.migration';
 import { joinComplaintFollowupsByIdentity } from './0005-join-complaint-followups-by-identity.migration';
+import { resolveStreamOwnersFromTheIdentityMap } from './0006-resolve-stream-owners-from-the-identity-map.migration';
 
 export const READ_MODELS_MIGRATION_SCOPE = 'read-models';
 export const readModelMigrations: Migration[] = [
@@ -12,4 +13,5 @@ export const readModelMigrations: Migration[] = [
   createComplaintCasesView,
   exposeCanonicalCustomerIds,
   joinComplaintFollowupsByIdentity,
+  resolveStreamOwnersFromTheIdentityMap,
 ];

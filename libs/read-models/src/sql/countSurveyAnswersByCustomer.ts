@@ -1,5 +1,6 @@
 import type { SurveyKind } from '@touchline/analytics';
 import type { Pool } from 'pg';
+import { countedForCustomer, streamOwnerJoin } from './counted-for.sql';
 
 /** What an answer is counted under when no customer it counts for is known. */
 export const NO_CUSTOMER = 'unknown';
@@ -24,12 +25,12 @@ export interface CustomerAnswerCountRow {
  * resolved to the customer it counts for and counted per day, channel, that customer's current
  * tier and RF segment, (optionally) the type of the touchpoint answered about, and score.
  *
- * Identity as the profile states it: a customer answer's own profile row names the canonical
- * customer (`canonicalId`, itself unless merged into or an earlier id of another one); an
- * anonymous answer counts for the customer whose profile lists the anonymous id as linked
- * (analytics.customer_identities, read only when the window has anonymous answers). Tier is
- * computed when read from that customer's profile (analytics.customer_tier and the stored
- * thresholds), the segment read from the snapshot: both by primary key, per distinct customer.
+ * The customer an answer counts for is the one the profile counts it for (countedForCustomer,
+ * shared with the RFM and churn inputs): a merged duplicate's or an earlier id's answer counts for
+ * the survivor, an anonymous visitor's for the customer who claimed the visitor last, an unclaimed
+ * visitor's for no one. Tier is computed when read from that customer's profile
+ * (analytics.customer_tier and the stored thresholds), the segment read from the snapshot: both
+ * by primary key, per distinct customer.
  */
 export async function countSurveyAnswersByCustomer(
   pool: Pool,
@@ -47,8 +48,8 @@ export async function countSurveyAnswersByCustomer(
     ? `LEFT JOIN projections.customer_timeline t
               ON t.data #>> '{eventId}' = a.data #>> '{survey,touchpointRef}'`
     : '';
-  // JIT off for this query: the identities' jsonb expansions inflate its estimated cost past
-  // jit_above_cost, and compiling costs a sizeable share of a query that runs in milliseconds.
+  // JIT off for this query: compiling costs a sizeable share of a query that runs in
+  // milliseconds, and the planner's estimates for its jsonb expressions can pass jit_above_cost.
   const client = await pool.connect();
   try {
     await client.query('BEGIN READ ONLY');
@@ -59,28 +60,17 @@ export async function countSurveyAnswersByCustomer(
               a.data->>'channel'                        AS channel,
               ${type}                                   AS touchpoint_type,
               (a.data #>> '{survey,score}')::integer    AS score,
-              a.data->>'customerId'                     AS customer_id,
-              a.data->>'anonymousId'                    AS anonymous_id
+              a.data->>'streamId'                       AS stream_id
          FROM projections.customer_timeline a ${typeJoin}
         WHERE a.data #>> '{survey,at}' >= $2 AND a.data #>> '{survey,at}' < $3
           AND a.data #>> '{survey,kind}' = $1
           AND ($4::text IS NULL OR a.data->>'channel' = $4)
      ),
-     claimed AS (
-       SELECT i.linked_id, min(i.customer_id) AS customer_id
-         FROM analytics.customer_identities i
-        WHERE i.kind = 'anonymous'
-          AND i.linked_id IN (SELECT anonymous_id FROM answers WHERE customer_id IS NULL)
-        GROUP BY i.linked_id
-     ),
      resolved AS (
        SELECT x.day, x.channel, x.touchpoint_type, x.score,
-              CASE WHEN x.customer_id IS NOT NULL
-                   THEN coalesce(own.data->>'canonicalId', x.customer_id)
-                   ELSE c.customer_id END AS canonical_id
+              ${countedForCustomer('x.stream_id', 'o')} AS canonical_id
          FROM answers x
-         LEFT JOIN projections.customer_profile own ON own.key = x.customer_id
-         LEFT JOIN claimed c ON x.customer_id IS NULL AND c.linked_id = x.anonymous_id
+         ${streamOwnerJoin('x.stream_id', 'o')}
      ),
      customers AS (
        SELECT r.canonical_id,
