@@ -57,6 +57,12 @@ export interface IdentityGroup {
   streams: string[];
   /** The map as resolved, for checks (parents, roots). */
   graph: IdentityGraph;
+  /**
+   * Every customer stream the resolution read, whole (as of `asOf`), by stream id: the group's and
+   * any it followed out of the group. Anonymous streams record no links and are not read: a reader
+   * of the group's events reads only those (or streams absent here) again.
+   */
+  read: ReadonlyMap<string, readonly RecordedEvent[]>;
 }
 
 /**
@@ -72,13 +78,14 @@ export async function resolveIdentityGroup(
 ): Promise<IdentityGroup> {
   const own = CUSTOMER_STREAM_PREFIX + customerId;
   const queue = [own];
-  const read = new Set<string>();
+  const read = new Map<string, RecordedEvent[]>();
   const events = new Map<string, { event: RecordedEvent; changes: IdentityChange[] }>();
   while (queue.length > 0) {
     const stream = queue.shift()!;
     if (read.has(stream)) continue;
-    read.add(stream);
-    for (const event of await store.readStream(stream, { asOf })) {
+    const streamEvents = await store.readStream(stream, { asOf });
+    read.set(stream, streamEvents);
+    for (const event of streamEvents) {
       const changes = identityChangesOf(event);
       if (changes.length === 0) continue;
       events.set(event.eventId, { event, changes });
@@ -102,7 +109,7 @@ export async function resolveIdentityGroup(
     .members(canonical)
     .filter((s) => s !== own)
     .sort();
-  return { canonical, streams: [own, ...others], graph };
+  return { canonical, streams: [own, ...others], graph, read };
 }
 
 /** The survivor a customer is merged into now (its own stream's merged/unmerged events), or null. */

@@ -1,6 +1,6 @@
-import type { EventStore, RecordedEvent } from '@touchline/event-store';
+import type { EventStore } from '@touchline/event-store';
 import { resolveIdentityGroup } from '@touchline/ops';
-import type { DataKeys, PersonalDataVault } from '@touchline/privacy';
+import type { DataKeys, OpenedEvent, PersonalDataVault } from '@touchline/privacy';
 import type { JourneyEvent } from '@touchline/touchpoints';
 import { readJourneyEvent } from '../../projections/journey-event';
 import {
@@ -22,7 +22,9 @@ export interface PersonalAttributesRead extends PersonalAttributes {
  * as the identity links recorded in the store make it (the ops journey's resolver, so a visitor
  * claimed by another customer since is not read), their profile.updated and customer.erased
  * events in log order, profile.updated decrypted through the vault. The store has no index by
- * event type: the group's streams are read whole (one profile, a few hundred events).
+ * event type: the group's streams are read whole (one profile, a few hundred events), each once:
+ * the customer streams the resolver already read are taken from it, the others (the anonymous
+ * ones) read together. The events' keys are fetched together too (vault.openAll).
  */
 export async function readPersonalAttributes(
   store: EventStore,
@@ -31,20 +33,20 @@ export async function readPersonalAttributes(
   customerId: string,
   knownNames: readonly string[],
 ): Promise<PersonalAttributesRead> {
-  const { streams } = await resolveIdentityGroup(store, customerId);
-  const recorded: RecordedEvent[] = [];
-  for (const streamId of streams) {
-    for (const event of await store.readStream(streamId)) {
-      if (PERSONAL_ATTRIBUTE_EVENT_TYPES.includes(event.type)) recorded.push(event);
-    }
-  }
-  recorded.sort((a, b) => store.compareCheckpoints(a.position, b.position));
+  const { streams, read } = await resolveIdentityGroup(store, customerId);
+  const perStream = await Promise.all(
+    streams.map((streamId) => read.get(streamId) ?? store.readStream(streamId)),
+  );
+  const recorded = perStream
+    .flat()
+    .filter((event) => PERSONAL_ATTRIBUTE_EVENT_TYPES.includes(event.type))
+    .sort((a, b) => store.compareCheckpoints(a.position, b.position));
 
-  const events: AttributeEvent[] = [];
-  for (const event of recorded) {
-    const read = await attributeEvent(vault, event);
-    if (read) events.push(read);
-  }
+  const opened = await vault.openAll(recorded);
+  const events = opened.flatMap((event, i) => {
+    const attribute = attributeEvent(event, recorded[i]!.personal?.keyId);
+    return attribute ? [attribute] : [];
+  });
   const fold = foldPersonalAttributes(events, knownNames);
   let erasedAt = fold.erasedAt;
   if (erasedAt === null && fold.erased > 0) {
@@ -55,12 +57,7 @@ export async function readPersonalAttributes(
   return { ...fold, erasedAt, streams };
 }
 
-async function attributeEvent(
-  vault: PersonalDataVault,
-  event: RecordedEvent,
-): Promise<AttributeEvent | null> {
-  const keyId = event.personal?.keyId;
-  const opened = await vault.open(event);
+function attributeEvent(opened: OpenedEvent, keyId: string | undefined): AttributeEvent | null {
   if (opened.personalData === 'erased') return { kind: 'unreadable', keyId: keyId! };
   let journeyEvent: JourneyEvent;
   try {
