@@ -46,7 +46,8 @@ export class ReadModelsLifecycle implements OnApplicationBootstrap, OnModuleDest
     }
     await runMigrations(this.db.pool, READ_MODELS_MIGRATION_SCOPE, readModelMigrations);
     await storeTierThresholds(this.db.pool, this.config.tierThresholds);
-    // After the migrations: the jobs write tables that migration 2 creates.
+    // After the migrations: the jobs write tables that migration 2 creates. They start only where
+    // the projections run (SnapshotJobs.start).
     this.snapshotJobs.start();
   }
 

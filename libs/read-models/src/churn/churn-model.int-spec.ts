@@ -4,10 +4,11 @@ import type { EventStore, EventToAppend } from '@touchline/event-store';
 import { toEventToAppend, type JourneyEvent } from '@touchline/touchpoints';
 import { loadCdnowSample } from '../../../analytics/src/testing/cdnow';
 import { simulatePurchases } from '../../../analytics/src/testing/simulate';
+import { Pool } from 'pg';
 import { ReadModelsHarness } from '../testing/read-models-harness';
 import { append, purchase, survey, touchpoint } from '../testing/touchpoints';
 import { ChurnModel } from './churn-model.service';
-import type { BandRise } from './churn-scores';
+import { fitAndScoreChurn, type BandRise, type ChurnFitter } from './churn-scores';
 import { readCustomerScores } from '../snapshots/customer-scores';
 import { listChurnRows } from './sql/readChurnRows';
 
@@ -216,5 +217,104 @@ describe('churn model on CDNOW through the read models (FHL 2005)', () => {
     expectRelative(model.gammaGamma!.params.p, 6.25, 0.01);
     expectRelative(model.gammaGamma!.params.q, 3.74, 0.01);
     expectRelative(model.gammaGamma!.params.gamma, 15.44, 0.01);
+  });
+});
+
+/** A fitter that, on its first call, says it started and waits to be let go; later calls pass. */
+function gatedFitter() {
+  let started!: () => void;
+  let release!: () => void;
+  const fitStarted = new Promise<void>((resolve) => (started = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const fitter: ChurnFitter = async (input) => {
+    calls++;
+    if (calls === 1) {
+      started();
+      await released;
+    }
+    return fitAndScoreChurn(input);
+  };
+  return { fitter, fitStarted, release, calls: () => calls };
+}
+
+describe('a churn refit beside the rest of the process', () => {
+  const harness = new ReadModelsHarness();
+  const D = new Date('2025-09-01T00:00:00Z');
+  const D2 = new Date('2025-12-01T00:00:00Z');
+  const inThread: ChurnFitter = async (input) => fitAndScoreChurn(input);
+  /** One connection, as the embedded profile has. */
+  let single: Pool;
+
+  beforeAll(async () => {
+    await harness.setup();
+    await harness.caughtUp(
+      await appendPopulation(
+        harness.store,
+        toEvents(
+          simulatePurchases(
+            { r: 0.3, alpha: 25, a: 0.8, b: 2.5 },
+            {
+              customers: 150,
+              asOf: new Date('2026-01-01T00:00:00Z'),
+              maxAgeDays: 540,
+              seed: 5,
+              spend: { p: 6, q: 4, gamma: 15 },
+            },
+          ).map((p) => ({ ...p, amount: Math.round(p.amount * 100) / 100 })),
+        ),
+      ),
+    );
+    single =
+      harness.db.kind === 'embedded'
+        ? harness.db.pool
+        : new Pool({ connectionString: harness.db.url, max: 1 });
+  });
+  afterAll(async () => {
+    if (single !== harness.db.pool) await single?.end();
+    await harness.teardown();
+  });
+
+  it('holds no connection while it fits: a query on a pool of one answers before the refit ends', async () => {
+    const gate = gatedFitter();
+    const churn = new ChurnModel({ pool: single } as Database, gate.fitter);
+    const events: string[] = [];
+    const refit = churn.refit({ asOf: D }).then(() => events.push('refitted'));
+    await gate.fitStarted;
+    const query = single.query('SELECT 1').then(() => events.push('answered'));
+    // The fit goes on once the query answered. Were the connection still held, the query would
+    // wait for the refit: the fallback then lets the fit go, and the order below fails.
+    void query.then(() => gate.release());
+    const fallback = setTimeout(() => gate.release(), 5_000);
+    await Promise.all([refit, query]);
+    clearTimeout(fallback);
+    expect(events).toEqual(['answered', 'refitted']);
+  });
+
+  it('writes only over the snapshot it read: a scheduled run gives up, an on-demand run fits again', async () => {
+    const other = new ChurnModel({ pool: harness.db.pool } as Database, inThread);
+    await other.refit({ asOf: D });
+
+    const scheduledGate = gatedFitter();
+    const scheduled = new ChurnModel({ pool: harness.db.pool } as Database, scheduledGate.fitter);
+    const scheduledRun = scheduled.refit({ asOf: D2, onlyIfOlderThan: new Date() });
+    await scheduledGate.fitStarted;
+    const meanwhile = await other.refit({ asOf: D }); // newer than what the scheduled run read
+    scheduledGate.release();
+    expect(await scheduledRun).toBeNull();
+    expect(scheduledGate.calls()).toBe(1);
+    expect((await other.current())!.fittedAt).toEqual(meanwhile!.model.fittedAt);
+
+    const onDemandGate = gatedFitter();
+    const onDemand = new ChurnModel({ pool: harness.db.pool } as Database, onDemandGate.fitter);
+    const onDemandRun = onDemand.refit({ asOf: D2 });
+    await onDemandGate.fitStarted;
+    const replaced = await other.refit({ asOf: D });
+    onDemandGate.release();
+    const done = await onDemandRun;
+    expect(onDemandGate.calls()).toBe(2); // read and fitted again over the snapshot replaced
+    expect(done!.model.asOf).toEqual(D2);
+    expect(done!.model.fittedAt.getTime()).toBeGreaterThan(replaced!.model.fittedAt.getTime());
+    expect(await other.current()).toMatchObject({ asOf: D2, fittedAt: done!.model.fittedAt });
   });
 });

@@ -1,8 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DATABASE, type Database } from '@touchline/database';
 import type { PoolClient } from 'pg';
-import { withJobLock } from '../snapshots/job-lock';
-import { bandRises, fitChurnModel, scoreChurn, type BandRise } from './churn-scores';
+import { JobBusyError, withJobLock } from '../snapshots/job-lock';
+import {
+  bandRises,
+  NothingToFitError,
+  type BandRise,
+  type ChurnFit,
+  type ChurnFitInput,
+  type ChurnFitter,
+} from './churn-scores';
+import { fitChurnOffThread } from './fit-churn-off-thread';
 import { readChurnModel } from './sql/readChurnModel';
 import { readChurnSignals } from './sql/readChurnSignals';
 import { readPurchaseHistories } from './sql/readPurchaseHistories';
@@ -13,6 +21,12 @@ import {
 } from './sql/replaceChurnSnapshot';
 
 export const CHURN_JOB = 'churn';
+
+/** Replaces the fitter that runs in a worker thread (tests). */
+export const CHURN_FITTER = Symbol('CHURN_FITTER');
+
+/** An on-demand refit fits again when another one replaced the snapshot meanwhile, this often. */
+export const CHURN_REFIT_ATTEMPTS = 3;
 
 export interface ChurnRefit {
   model: ChurnModelHeader;
@@ -39,10 +53,25 @@ export interface ChurnRefitOptions {
   onlyIfOlderThan?: Date;
 }
 
+/** What the read phase saw: the snapshot it would replace, and the fit's input. */
+interface ChurnRead {
+  /** fitted_at of the snapshot current when the data was read; null without one. */
+  replacing: number | null;
+  input: ChurnFitInput;
+  startedAt: number;
+}
+
 /**
  * The churn snapshot: BG/NBD and Gamma-Gamma fitted on every customer's purchase days as of a
  * date, each customer scored (P(alive), expected purchases, CLV, analytics' churnRisk with the
  * experience signals as of the same date), stored whole in one transaction.
+ *
+ * A refit holds a database connection (and the job's lock) only to read and to write: it reads
+ * the histories and signals, gives the connection back, fits in a worker thread (seconds of CPU
+ * that would otherwise stop this process's event loop, and with a pool of one connection every
+ * query), then takes the lock again and writes only if the snapshot is still the one it read.
+ * When another refit replaced it meanwhile, a scheduled run gives up (the period has its
+ * snapshot) and an on-demand run reads and fits again, as if it had waited for the other one.
  *
  * Band rises (to high or critical) are reported in the refit's result, to the writers registered
  * with onBandRisesWithin inside the snapshot's transaction (the alerts: durable, exactly once),
@@ -55,8 +84,14 @@ export class ChurnModel {
   private readonly logger = new Logger('ChurnModel');
   private readonly listeners = new Set<BandRiseListener>();
   private readonly writers = new Set<BandRiseWriter>();
+  private readonly fit: ChurnFitter;
 
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Optional() @Inject(CHURN_FITTER) fitter?: ChurnFitter,
+  ) {
+    this.fit = fitter ?? fitChurnOffThread;
+  }
 
   /** Registers a listener for band rises; returns the function that unregisters it. */
   onBandRises(listener: BandRiseListener): () => void {
@@ -72,25 +107,70 @@ export class ChurnModel {
 
   async refit(options: ChurnRefitOptions): Promise<ChurnRefit | null> {
     const scheduled = options.onlyIfOlderThan !== undefined;
+    for (let attempt = 1; ; attempt++) {
+      const read = await this.read(options);
+      if (read === null) return null;
+      const fit = await this.fit(read.input);
+      const written = await this.write(read, fit);
+      if (written !== null) {
+        await this.notify(written);
+        return written;
+      }
+      if (scheduled) return null;
+      if (attempt === CHURN_REFIT_ATTEMPTS) {
+        throw new JobBusyError(
+          CHURN_JOB,
+          `Other churn refits replaced the snapshot while this one was fitting, ${attempt} ` +
+            'times: nothing was written; retry later',
+        );
+      }
+    }
+  }
+
+  /** The fit's input, under the job's lock; null when a scheduled run has nothing to do. */
+  private async read(options: ChurnRefitOptions): Promise<ChurnRead | null> {
+    const scheduled = options.onlyIfOlderThan !== undefined;
     const result = await withJobLock(
       this.db.pool,
       CHURN_JOB,
       { mode: scheduled ? 'skip' : 'wait' },
-      async (client): Promise<ChurnRefit | null> => {
+      async (client): Promise<ChurnRead | null> => {
         const current = await readChurnModel(client);
         if (scheduled && current && current.fittedAt > options.onlyIfOlderThan!) return null;
-        const started = Date.now();
+        const startedAt = Date.now();
         const histories = await readPurchaseHistories(client, options.asOf);
+        if (histories.length === 0) throw new NothingToFitError(options.asOf);
         const signals = await readChurnSignals(client, options.asOf);
-        const fitted = fitChurnModel(histories, options.asOf);
-        const rows = scoreChurn(histories, signals, fitted);
-        const comparable = current !== null && current.asOf <= options.asOf;
+        return {
+          replacing: current?.fittedAt.getTime() ?? null,
+          input: { histories, signals, asOf: options.asOf },
+          startedAt,
+        };
+      },
+    );
+    return result.ran ? result.value : null;
+  }
+
+  /**
+   * Replaces the snapshot if it is still the one the read phase saw (under the job's lock, so
+   * that no other refit writes between the check and the write); null when it is not.
+   */
+  private async write(read: ChurnRead, { fitted, rows }: ChurnFit): Promise<ChurnRefit | null> {
+    const asOf = read.input.asOf;
+    const result = await withJobLock(
+      this.db.pool,
+      CHURN_JOB,
+      { mode: 'wait' },
+      async (client): Promise<ChurnRefit | null> => {
+        const current = await readChurnModel(client);
+        if ((current?.fittedAt.getTime() ?? null) !== read.replacing) return null;
+        const comparable = current !== null && current.asOf <= asOf;
         const previous = comparable ? await readChurnBands(client) : null;
         const model: ChurnModelHeader = {
           ...fitted,
-          asOf: options.asOf,
+          asOf,
           fittedAt: new Date(),
-          durationMs: Date.now() - started,
+          durationMs: Date.now() - read.startedAt,
         };
         const rises = bandRises(previous, rows);
         await replaceChurnSnapshot(client, model, rows, async () => {
@@ -100,9 +180,7 @@ export class ChurnModel {
         return { model, bandRises: rises };
       },
     );
-    if (!result.ran || result.value === null) return null;
-    await this.notify(result.value);
-    return result.value;
+    return result.ran ? result.value : null;
   }
 
   current(): Promise<ChurnModelHeader | null> {

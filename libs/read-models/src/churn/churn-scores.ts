@@ -100,6 +100,26 @@ export function fitChurnModel(histories: readonly PurchaseHistory[], asOf: Date)
   };
 }
 
+export interface ChurnFitInput {
+  histories: readonly PurchaseHistory[];
+  signals: ReadonlyMap<string, ExperienceSignals>;
+  asOf: Date;
+}
+
+export interface ChurnFit {
+  fitted: FittedChurnModel;
+  rows: ChurnScoreRow[];
+}
+
+/** Fits and scores; the refit runs it off the event loop (fitChurnOffThread). */
+export type ChurnFitter = (input: ChurnFitInput) => Promise<ChurnFit>;
+
+/** The models fitted on the histories, and every customer scored with them. */
+export function fitAndScoreChurn({ histories, signals, asOf }: ChurnFitInput): ChurnFit {
+  const fitted = fitChurnModel(histories, asOf);
+  return { fitted, rows: scoreChurn(histories, signals, fitted) };
+}
+
 /** Every customer with a purchase: the model's outputs and analytics' churnRisk. */
 export function scoreChurn(
   histories: readonly PurchaseHistory[],

@@ -15,7 +15,10 @@ const CATCH_UP_POLL_MS = 1_000;
 
 /**
  * The scheduled RFM recompute and churn refit (TOUCHLINE_RFM_INTERVAL,
- * TOUCHLINE_CHURN_REFIT_INTERVAL). Started by ReadModelsLifecycle once the views exist.
+ * TOUCHLINE_CHURN_REFIT_INTERVAL). Started by ReadModelsLifecycle once the views exist, in the
+ * processes that run the projections only (TOUCHLINE_RUN_PROJECTIONS: the API in the embedded and
+ * postgres profiles, the worker in the kafka profile), so that API nodes that only serve queries
+ * never spend their CPU and connections on them.
  */
 @Injectable()
 export class SnapshotJobs {
@@ -26,7 +29,7 @@ export class SnapshotJobs {
     rfm: RfmSnapshots,
     churn: ChurnModel,
     private readonly engine: ProjectionEngine,
-    @Inject(TOUCHLINE_CONFIG) config: TouchlineConfig,
+    @Inject(TOUCHLINE_CONFIG) private readonly config: TouchlineConfig,
   ) {
     this.schedulers = [
       new SnapshotScheduler({
@@ -64,6 +67,10 @@ export class SnapshotJobs {
   }
 
   start(): void {
+    if (!this.config.runProjections) {
+      this.logger.log('Scheduled snapshot jobs run where the projections run; not in this process');
+      return;
+    }
     for (const scheduler of this.schedulers) scheduler.start();
   }
 

@@ -39,10 +39,11 @@ const VALUE: Record<(typeof COLUMNS)[number]['name'], (row: ChurnScoreRow) => un
   age_days: (r) => r.ageDays,
 };
 
-/** The bands of the snapshot about to be replaced (read on the job's connection, under its lock). */
-export async function readChurnBands(client: PoolClient): Promise<Map<string, ChurnBand> | null> {
-  const header = await client.query('SELECT 1 FROM read_models.churn_model');
-  if (header.rowCount === 0) return null;
+/**
+ * The bands of the snapshot about to be replaced (read on the job's connection, under its lock,
+ * by a refit that has just read its header).
+ */
+export async function readChurnBands(client: PoolClient): Promise<Map<string, ChurnBand>> {
   const { rows } = await client.query<{ customer_id: string; band: ChurnBand }>(
     'SELECT customer_id, band FROM read_models.churn_scores',
   );

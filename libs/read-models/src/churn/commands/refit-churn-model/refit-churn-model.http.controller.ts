@@ -35,7 +35,7 @@ export class RefitChurnModelHttpController {
   })
   @ApiConflictResponse({
     description:
-      'No purchase at or before asOf: nothing to fit; or a refit under way elsewhere did not finish within a minute: nothing written',
+      'No purchase at or before asOf: nothing to fit; or other refits kept the job busy (a minute of waiting, or three refits replacing the snapshot during this one): nothing written',
   })
   async refit(@Body(queryValidation) body: AsOfRequestDto): Promise<ChurnRefitView> {
     try {
