@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
+import { sharedProjectionStatus } from '@touchline/metrics';
 import { ProjectionEngine } from '@touchline/projections';
 import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
 
@@ -10,7 +11,8 @@ import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
  * it. A projection that failed (stopped on an event it cannot apply), or that has had work
  * waiting longer than the engine's stall threshold (30 s) without progress, makes the process
  * not ready, and the 503 names it. A projection that is merely behind but moving is ready: its
- * lag is in the details and in /metrics.
+ * lag is in the details and in /metrics. Both read the status once (sharedProjectionStatus):
+ * probes and scrapes share the read in flight, and its answer for a second.
  */
 @Injectable()
 export class ProjectionsHealthIndicator {
@@ -29,7 +31,7 @@ export class ProjectionsHealthIndicator {
       return indicator.up({ running: false });
     }
     try {
-      const statuses = await withTimeout(engine.status(), CHECK_TIMEOUT_MS);
+      const statuses = await withTimeout(sharedProjectionStatus(engine)(), CHECK_TIMEOUT_MS);
       const details = Object.fromEntries(
         statuses.map((s) => [
           s.name,

@@ -15,7 +15,7 @@ import { ProjectionEngine } from '@touchline/projections';
 import { RELAY, type Relay } from '@touchline/relay';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsHttpController } from './metrics.http.controller';
-import { registerStateGauges } from './state-gauges';
+import { registerStateGauges, sharedProjectionStatus } from './state-gauges';
 import { TouchlineMetrics } from './touchline-metrics';
 
 /** A provider of another module, if this application has it (the relay only in the kafka profile). */
@@ -43,7 +43,9 @@ class StateGaugesBinder implements OnApplicationBootstrap {
     registerStateGauges(this.metrics, {
       // The eventstoredb profile runs no projections yet (see ReadModelsLifecycle).
       projections:
-        engine && this.config.profile !== 'eventstoredb' ? () => engine.status() : undefined,
+        engine && this.config.profile !== 'eventstoredb'
+          ? sharedProjectionStatus(engine)
+          : undefined,
       relay: relay && (() => relay.status()),
       inboundLag: inbound && this.config.kafkaBrokers ? () => inbound.lag() : undefined,
       inbound: inbound && this.config.kafkaBrokers ? () => inbound.status() : undefined,
