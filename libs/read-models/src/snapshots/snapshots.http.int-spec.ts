@@ -317,4 +317,28 @@ describe('RFM and churn over HTTP', () => {
     expect(scores).toEqual([...scores].sort((p, q) => q - p));
     expect(sorted).toHaveLength(5); // e has no churn score and is not listed under this sort
   });
+
+  it('pages one snapshot: a cursor of a snapshot replaced since is a 409, never a mix', async () => {
+    const lists = [
+      ['/v1/analytics/rfm/customers?limit=2', '/v1/analytics/rfm/recompute', 'RFM'],
+      ['/v1/analytics/churn?limit=2', '/v1/analytics/churn/model/refit', 'churn'],
+    ] as const;
+    for (const [list, replace, what] of lists) {
+      const first = await get(list);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      expect((await get(`${list}&cursor=${first.body.nextCursor}`)).status).toBe(200);
+      // Replaced as of the same instant: the same asOf, another snapshot.
+      expect((await post(replace, { asOf: AS_OF })).status).toBe(200);
+      const stale = await get(`${list}&cursor=${first.body.nextCursor}`);
+      expect(stale.status).toBe(409);
+      expect(stale.body.message).toMatch(
+        new RegExp(
+          `^The ${what} snapshot this cursor pages through \\(computed at .+\\) has been replaced by the one computed at .+: start again from the first page$`,
+        ),
+      );
+      const again = await get(list);
+      expect(again.body.asOf).toBe(AS_OF);
+      expect((await get(`${list}&cursor=${again.body.nextCursor}`)).status).toBe(200);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import type { ChurnBand } from '@touchline/analytics';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { ChurnScoreRow } from '../churn-scores';
 
 export type StoredChurnRisk = ChurnScoreRow & {
@@ -49,7 +49,7 @@ function toStored(r: Row): StoredChurnRisk {
 
 /** A keyset page by (value at risk desc, customer id), optionally of one band. */
 export async function listChurnRows(
-  pool: Pool,
+  db: Pool | PoolClient,
   query: {
     band: ChurnBand | null;
     after: { valueAtRisk: string; customerId: string } | null;
@@ -69,7 +69,7 @@ export async function listChurnRows(
     where.push(`value_at_risk <= ${v} AND (value_at_risk < ${v} OR customer_id > ${k})`);
   }
   params.push(query.limit);
-  const { rows } = await pool.query<Row>(
+  const { rows } = await db.query<Row>(
     `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY value_at_risk DESC, customer_id ASC LIMIT $${params.length}`,
     params,

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { RfmScore, RfSegment } from '@touchline/analytics';
 
 export interface StoredRfm {
@@ -48,7 +48,7 @@ function toStored(r: Row): StoredRfm {
 
 /** A keyset page by (monetary desc, customer id), optionally of one segment. */
 export async function listRfmRows(
-  pool: Pool,
+  db: Pool | PoolClient,
   query: {
     segment: RfSegment | null;
     after: { monetary: string; customerId: string } | null;
@@ -68,7 +68,7 @@ export async function listRfmRows(
     where.push(`monetary <= ${m} AND (monetary < ${m} OR customer_id > ${k})`);
   }
   params.push(query.limit);
-  const { rows } = await pool.query<Row>(
+  const { rows } = await db.query<Row>(
     `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY monetary DESC, customer_id ASC LIMIT $${params.length}`,
     params,

@@ -1,7 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@touchline/database';
+import type { PoolClient } from 'pg';
 import { encodeCursor } from '../../../http/cursor';
+import { readOneSnapshot, SnapshotReplacedError } from '../../../snapshots/snapshot-read';
 import { readChurnModel } from '../../sql/readChurnModel';
 import { listChurnRows } from '../../sql/readChurnRows';
 import { ListChurnRisksQuery, type ChurnRiskPage } from './list-churn-risks.query';
@@ -10,11 +12,21 @@ import { ListChurnRisksQuery, type ChurnRiskPage } from './list-churn-risks.quer
 export class ListChurnRisksHandler implements IQueryHandler<ListChurnRisksQuery> {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async execute({ band, after, limit }: ListChurnRisksQuery): Promise<ChurnRiskPage> {
-    const [model, rows] = await Promise.all([
-      readChurnModel(this.db.pool),
-      listChurnRows(this.db.pool, { band, after, limit: limit + 1 }),
-    ]);
+  execute(query: ListChurnRisksQuery): Promise<ChurnRiskPage> {
+    return readOneSnapshot(this.db.pool, (client) => this.page(client, query));
+  }
+
+  /** The model and the rows of one snapshot; the cursor names it (its fittedAt). */
+  private async page(
+    client: PoolClient,
+    { band, after, limit }: ListChurnRisksQuery,
+  ): Promise<ChurnRiskPage> {
+    const model = await readChurnModel(client);
+    const snapshot = model?.fittedAt.toISOString() ?? null;
+    if (after !== null && after.snapshot !== snapshot)
+      throw new SnapshotReplacedError('churn', after.snapshot, snapshot);
+    const rows =
+      snapshot === null ? [] : await listChurnRows(client, { band, after, limit: limit + 1 });
     const items = rows.slice(0, limit);
     const last = items.at(-1);
     return {
@@ -33,8 +45,13 @@ export class ListChurnRisksHandler implements IQueryHandler<ListChurnRisksQuery>
         recencyDays: row.recencyDays,
       })),
       nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ b: band ?? '', v: last.valueAtRiskText, k: last.customerId })
+        rows.length > limit && last && snapshot !== null
+          ? encodeCursor({
+              b: band ?? '',
+              s: snapshot,
+              v: last.valueAtRiskText,
+              k: last.customerId,
+            })
           : null,
     };
   }

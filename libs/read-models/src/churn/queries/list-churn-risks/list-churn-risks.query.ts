@@ -20,7 +20,8 @@ export interface ChurnRiskPage {
 export class ListChurnRisksQuery extends Query<ChurnRiskPage> {
   constructor(
     readonly band: ChurnBand | null,
-    readonly after: { valueAtRisk: string; customerId: string } | null,
+    /** The last row of the previous page, and the snapshot it was read from (its fittedAt). */
+    readonly after: { snapshot: string; valueAtRisk: string; customerId: string } | null,
     readonly limit: number,
   ) {
     super();

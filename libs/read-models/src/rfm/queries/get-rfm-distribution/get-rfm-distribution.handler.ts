@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { DATABASE, type Database } from '@touchline/database';
+import { readOneSnapshot } from '../../../snapshots/snapshot-read';
 import { rfmDistribution, type RfmDistributionView } from '../../rfm-distribution';
 import { readRfmCells } from '../../sql/readRfmDistribution';
 import { readRfmSnapshot } from '../../sql/readRfmSnapshot';
@@ -10,20 +11,11 @@ import { GetRfmDistributionQuery } from './get-rfm-distribution.query';
 export class GetRfmDistributionHandler implements IQueryHandler<GetRfmDistributionQuery> {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
-  async execute(): Promise<RfmDistributionView | null> {
-    // One snapshot: header and cells in one repeatable-read transaction, never across a replace.
-    const client = await this.db.pool.connect();
-    try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  execute(): Promise<RfmDistributionView | null> {
+    return readOneSnapshot(this.db.pool, async (client) => {
       const header = await readRfmSnapshot(client);
       const cells = header ? await readRfmCells(client) : [];
-      await client.query('COMMIT');
       return header && rfmDistribution(header, cells);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

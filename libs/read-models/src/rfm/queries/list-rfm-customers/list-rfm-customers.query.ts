@@ -24,7 +24,8 @@ export interface RfmCustomerPage {
 export class ListRfmCustomersQuery extends Query<RfmCustomerPage> {
   constructor(
     readonly segment: RfSegment | null,
-    readonly after: { monetary: string; customerId: string } | null,
+    /** The last row of the previous page, and the snapshot it was read from (its computedAt). */
+    readonly after: { snapshot: string; monetary: string; customerId: string } | null,
     readonly limit: number,
   ) {
     super();
