@@ -28,9 +28,9 @@ const GROUP_COLUMN: Record<ComplaintGroupBy, string> = {
 
 /**
  * Service levels of the complaints opened in [from, to) from analytics.complaint_cases: the
- * overall row and, with a groupBy, one row per value (GROUPING SETS, one scan). Percentiles are
- * PostgreSQL's percentile_cont (linear interpolation) over seconds; nulls (no response yet, not
- * resolved) are left out of them.
+ * overall row and, with a groupBy, one row per value (GROUPING SETS, one scan; without a groupBy
+ * one aggregate, GROUP BY ()). Percentiles are PostgreSQL's percentile_cont (linear interpolation)
+ * over seconds; nulls (no response yet, not resolved) are left out of them.
  */
 export async function readComplaintServiceLevels(
   pool: Pool,
@@ -38,7 +38,16 @@ export async function readComplaintServiceLevels(
   to: Date,
   groupBy: ComplaintGroupBy | null,
 ): Promise<ComplaintLevelsRow[]> {
-  const column = groupBy === null ? 'NULL::text' : `coalesce(${GROUP_COLUMN[groupBy]}, 'unknown')`;
+  const grouping =
+    groupBy === null
+      ? { grouped: '1', group: 'NULL::text', from: '', sets: '()', order: '' }
+      : {
+          grouped: 'GROUPING(g.grp)',
+          group: 'g.grp',
+          from: `, LATERAL (SELECT coalesce(${GROUP_COLUMN[groupBy]}, 'unknown') AS grp) g`,
+          sets: 'GROUPING SETS ((), (g.grp))',
+          order: 'ORDER BY GROUPING(g.grp) DESC, g.grp',
+        };
   const { rows } = await pool.query<{
     grouped: number;
     group: string | null;
@@ -53,8 +62,8 @@ export async function readComplaintServiceLevels(
     resolution_p50: number | null;
     resolution_p90: number | null;
   }>(
-    `SELECT GROUPING(g.grp)                                      AS grouped,
-            g.grp                                                AS group,
+    `SELECT ${grouping.grouped}                                  AS grouped,
+            ${grouping.group}                                    AS group,
             count(*)                                             AS opened,
             count(*) FILTER (WHERE first_response_at IS NOT NULL) AS responded,
             count(*) FILTER (WHERE state = 'resolved')           AS resolved,
@@ -65,28 +74,23 @@ export async function readComplaintServiceLevels(
             percentile_cont(0.9) WITHIN GROUP (ORDER BY first_response_seconds) AS first_response_p90,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution_seconds)     AS resolution_p50,
             percentile_cont(0.9) WITHIN GROUP (ORDER BY resolution_seconds)     AS resolution_p90
-       FROM analytics.complaint_cases c,
-            LATERAL (SELECT ${column} AS grp) g
+       FROM analytics.complaint_cases c${grouping.from}
       WHERE c.opened_at >= $1 AND c.opened_at < $2
-      GROUP BY GROUPING SETS ((), (g.grp))
-      ORDER BY GROUPING(g.grp) DESC, g.grp`,
+      GROUP BY ${grouping.sets}
+      ${grouping.order}`,
     [from, to],
   );
-  const levels = rows
-    // Without a groupBy the second grouping set repeats the first.
-    .filter((r) => groupBy !== null || Number(r.grouped) === 1)
-    .map((r) => ({
-      group: Number(r.grouped) === 1 ? null : r.group,
-      opened: Number(r.opened),
-      responded: Number(r.responded),
-      resolved: Number(r.resolved),
-      everResolved: Number(r.ever_resolved),
-      reopened: Number(r.reopened),
-      surveyed: Number(r.surveyed),
-      firstResponseP50: r.first_response_p50,
-      firstResponseP90: r.first_response_p90,
-      resolutionP50: r.resolution_p50,
-      resolutionP90: r.resolution_p90,
-    }));
-  return levels;
+  return rows.map((r) => ({
+    group: Number(r.grouped) === 1 ? null : r.group,
+    opened: Number(r.opened),
+    responded: Number(r.responded),
+    resolved: Number(r.resolved),
+    everResolved: Number(r.ever_resolved),
+    reopened: Number(r.reopened),
+    surveyed: Number(r.surveyed),
+    firstResponseP50: r.first_response_p50,
+    firstResponseP90: r.first_response_p90,
+    resolutionP50: r.resolution_p50,
+    resolutionP90: r.resolution_p90,
+  }));
 }
