@@ -41,18 +41,21 @@ describe('SnapshotScheduler', () => {
 
   it('leaves a fresh snapshot alone and does nothing when the interval is 0', async () => {
     const fresh = schedule({ intervalMs: 60_000 });
-    fresh.setComputedAt(new Date());
-    const checks: number[] = [];
+    const computedAt = new Date();
+    fresh.setComputedAt(computedAt);
+    const checked: (Date | null)[] = [];
     const scheduler = new SnapshotScheduler({
       ...fresh.s,
       lastComputedAt: async () => {
-        checks.push(Date.now());
-        return new Date();
+        const last = await fresh.s.lastComputedAt();
+        checked.push(last);
+        return last;
       },
     });
     scheduler.start();
-    await waitFor(() => (checks.length > 0 ? true : undefined));
+    await waitFor(() => (checked.length > 0 ? true : undefined));
     await scheduler.stop();
+    expect(checked[0]).toBe(computedAt); // the snapshot it judged fresh is the one set above
     expect(fresh.runs).toEqual([]);
 
     const off = schedule({ intervalMs: 0 });
