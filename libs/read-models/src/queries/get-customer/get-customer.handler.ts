@@ -45,8 +45,16 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
       this.config.tierThresholds,
       scores.get(customerId),
     );
-    // A merged duplicate or an earlier id is answered with a redirect: nothing is decrypted here.
-    if (personalFor === null || view.ids.canonicalId !== customerId) return view;
+    if (personalFor === null) return view;
+    // A merged duplicate or an earlier id is answered with a redirect: nothing is decrypted here,
+    // and the request is on the record all the same (every personal=true request is).
+    if (view.ids.canonicalId !== customerId) {
+      await this.audit(personalFor, customerId, 'succeeded', startedAt, {
+        redirectedTo: view.ids.canonicalId,
+        decryptedAttributes: 0,
+      });
+      return view;
+    }
     return this.withPersonalData(view, row, personalFor, startedAt);
   }
 
@@ -89,7 +97,9 @@ export class GetCustomerHandler implements IQueryHandler<GetCustomerQuery> {
     customerId: string,
     outcome: 'succeeded' | 'not_found' | 'failed',
     startedAt: Date,
-    detail?: { streams: number; decryptedAttributes: number; erasedAttributes: number },
+    detail?:
+      | { streams: number; decryptedAttributes: number; erasedAttributes: number }
+      | { redirectedTo: string; decryptedAttributes: 0 },
   ): Promise<void> {
     return auditPersonalRead(this.store, {
       keyId,

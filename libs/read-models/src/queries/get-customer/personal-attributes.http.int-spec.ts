@@ -239,8 +239,14 @@ describe('customer profile with personal data (PostgreSQL)', () => {
     const moved = await get(`/v1/customers/${m}?personal=true`, AGENT).expect(307);
     expect(moved.headers.location).toBe(`/v1/customers/${s}?personal=true`);
     expect(JSON.stringify(moved.body)).not.toContain('Rui');
-    // Nothing was decrypted for the redirect.
-    expect(await auditEntries(m)).toEqual([]);
+    // Nothing was decrypted for the redirect, and the request is on the record.
+    expect(await auditEntries(m)).toEqual([
+      expect.objectContaining({
+        actor: { kind: 'api_key', id: 'agent' },
+        outcome: 'succeeded',
+        detail: { redirectedTo: s, decryptedAttributes: 0 },
+      }),
+    ]);
   });
 
   it('after an erasure the values are gone for good; an interrupted erasure shows them as erased', async () => {
