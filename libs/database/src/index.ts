@@ -4,4 +4,7 @@ export { startEmbeddedPostgres } from './embedded-postgres';
 export type { EmbeddedPostgres } from './embedded-postgres';
 export { runMigrations, MigrationChecksumError } from './migrations';
 export type { Migration } from './migrations';
+export { inTransaction, commit, rollback } from './transaction';
+export type { TxResult } from './transaction';
+export { withTimeout, TimeoutError } from './timeout';
 export { DatabaseModule, DATABASE } from './database.module';

@@ -1,10 +1,10 @@
 import type { Client, QueryResult, QueryResultRow } from 'pg';
-import { isConnectionError } from '@touchline/database';
+import { isConnectionError, TimeoutError, withTimeout } from '@touchline/database';
 import { LeadershipLostError, errorMessage } from './errors';
 import type { RelayLogger } from './logger';
 import type { Queryable } from './sql/queryable';
 import { tryAdvisoryLock } from './sql/tryAdvisoryLock';
-import { backoffDelay, delay, TimeoutError, withTimeout, type BackoffOptions } from './timing';
+import { backoffDelay, delay, type BackoffOptions } from './timing';
 
 export interface LeaderLockOptions {
   /** The relay's name: the lock key. */

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { Client, type Pool } from 'pg';
-import { runMigrations } from '@touchline/database';
+import { runMigrations, withTimeout } from '@touchline/database';
 import type { Checkpoint, EventStore, RecordedEvent } from '@touchline/event-store';
 import {
   createProducer,
@@ -19,14 +19,7 @@ import { claimTerm } from './sql/claimTerm';
 import { countBacklog, type Backlog } from './sql/countBacklog';
 import { readCheckpoint } from './sql/readCheckpoint';
 import { storeCheckpoint } from './sql/storeCheckpoint';
-import {
-  abortable,
-  backoffDelay,
-  delay,
-  whenAborted,
-  withTimeout,
-  type BackoffOptions,
-} from './timing';
+import { abortable, backoffDelay, delay, whenAborted, type BackoffOptions } from './timing';
 
 export interface RelayOptions {
   /**

@@ -1,4 +1,4 @@
-import { abortable, backoffDelay, delay, withTimeout } from './timing';
+import { abortable, backoffDelay, delay } from './timing';
 
 describe('backoffDelay', () => {
   it('grows from the first wait by the multiplier up to the cap, within the jitter', () => {
@@ -34,14 +34,6 @@ describe('abortable', () => {
 
   it('settles like the work when the signal stays quiet', async () => {
     await expect(abortable(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
-  });
-});
-
-describe('withTimeout', () => {
-  it('names what did not answer in time', async () => {
-    await expect(
-      withTimeout(new Promise(() => undefined), 10, 'The lock connection'),
-    ).rejects.toThrow('The lock connection did not answer within 10 ms');
   });
 });
 

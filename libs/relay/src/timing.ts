@@ -57,24 +57,6 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-export class TimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TimeoutError';
-  }
-}
-
-/** Rejects with a TimeoutError when `work` has not settled within `ms`. */
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  const timeout = AbortSignal.timeout(ms);
-  return abortable(work, timeout).catch((error: unknown) => {
-    if (timeout.aborted && error === timeout.reason) {
-      throw new TimeoutError(`${what} did not answer within ${ms} ms`);
-    }
-    throw error;
-  });
-}
-
 /** A promise that resolves when the signal aborts (never rejects). */
 export function whenAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { isConnectionError } from '@touchline/database';
+import { commit, inTransaction, isConnectionError, rollback } from '@touchline/database';
 import type { EventToAppend, ExpectedRevision } from '../../event-store.port';
 
 /** One caller's append: its events, its expected revision, and their digests. */
@@ -142,22 +142,12 @@ const failed = (row: AppendBatchRow) =>
  * All or nothing: the batch in a transaction of its own, rolled back when any request failed its
  * check. The rows still say which one failed.
  */
-export async function appendBatchAtomically(
+export function appendBatchAtomically(
   pool: Pool,
   requests: AppendRequest[],
 ): Promise<AppendBatchRow[]> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const rows = await appendBatch(client, requests);
-    await client.query(rows.some(failed) ? 'ROLLBACK' : 'COMMIT');
-    return rows;
-  } catch (error) {
-    if (isConnectionError(error)) broken = error as Error;
-    else await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+    return rows.some(failed) ? rollback(rows) : commit(rows);
+  });
 }
