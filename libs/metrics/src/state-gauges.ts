@@ -1,6 +1,6 @@
 import { withTimeout } from '@touchline/database';
 import type { KafkaInboundState, KafkaInboundStatus } from '@touchline/ingest';
-import type { ProjectionStatus } from '@touchline/projections';
+import type { ProjectionEngine, ProjectionStatus } from '@touchline/projections';
 import type { RelayStatus } from '@touchline/relay';
 import type { TouchlineMetrics } from './touchline-metrics';
 
@@ -19,29 +19,79 @@ const INBOUND_STATES: readonly KafkaInboundState[] = ['joining', 'joined', 'retr
 /** A scrape must answer even when Kafka or the database hangs. */
 const SOURCE_TIMEOUT_MS = 3_000;
 
-/** Several gauges share one read per scrape: a source is asked at most once per `ttlMs`. */
-export function shared<T>(read: () => Promise<T>, ttlMs = 1_000): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
-  return () => {
+/** The functions made by shared(): wrapping one again would only add a second cache. */
+const sharedReads = new WeakSet<object>();
+
+/**
+ * One read shared by everyone who asks: while a read is in flight every caller gets that same
+ * read, and its result serves them for `ttlMs` after it arrives. A failed read is not kept (the
+ * next caller tries again), and a read still in flight after `maxWaitMs` is given up for a fresh
+ * one, so that a connection that hangs does not hold every later caller on it for good.
+ */
+export function shared<T>(
+  read: () => Promise<T>,
+  ttlMs = 1_000,
+  maxWaitMs = 10_000,
+): () => Promise<T> {
+  if (sharedReads.has(read)) return read;
+  let last: { startedAt: number; settledAt?: number; value: Promise<T> } | undefined;
+  const get = (): Promise<T> => {
     const now = performance.now();
-    if (!last || now - last.at > ttlMs) {
-      const value = read();
-      last = { at: now, value };
-      // A failed read is not kept: the next scrape tries again.
-      value.catch(() => {
-        if (last?.value === value) last = undefined;
-      });
+    const current = last;
+    if (
+      current &&
+      (current.settledAt === undefined
+        ? now - current.startedAt <= maxWaitMs
+        : now - current.settledAt <= ttlMs)
+    ) {
+      return current.value;
     }
-    return last.value;
+    const entry: NonNullable<typeof last> = {
+      startedAt: now,
+      value: new Promise<T>((resolve) => resolve(read())),
+    };
+    last = entry;
+    entry.value.then(
+      () => {
+        entry.settledAt = performance.now();
+      },
+      () => {
+        if (last === entry) last = undefined;
+      },
+    );
+    return entry.value;
   };
+  sharedReads.add(get);
+  return get;
+}
+
+/** The one shared read of each engine's status in this process. */
+const engineStatus = new WeakMap<object, () => Promise<ProjectionStatus[]>>();
+
+/**
+ * The projection engine's status, shared by everything in the process that asks for it: the
+ * readiness probes (libs/health) and the gauges below. A read costs several queries per
+ * projection (a count of its backlog, and of the whole log while a rebuild runs): however many
+ * probes and scrapes arrive, the engine is asked at most once a second, and not again while a
+ * read is under way (unless that read hangs for over 10 s).
+ */
+export function sharedProjectionStatus(
+  engine: Pick<ProjectionEngine, 'status'>,
+): () => Promise<ProjectionStatus[]> {
+  let read = engineStatus.get(engine);
+  if (!read) {
+    read = shared(() => engine.status());
+    engineStatus.set(engine, read);
+  }
+  return read;
 }
 
 /**
  * Registers the gauges that describe state: projection lag and health, rebuild progress, relay
- * lag, the inbound consumer's state and its group's lag. They are computed when Prometheus scrapes, so they cost
- * nothing between scrapes. A source that fails leaves its gauges empty for that scrape (and
- * touchline_scrape_errors_total says so, from the next scrape on, since metrics are collected
- * side by side) rather than failing the whole scrape.
+ * lag, the inbound consumer's state and its group's lag. They are computed when Prometheus
+ * scrapes, so they cost nothing between scrapes. A source that fails leaves its gauges empty for
+ * that scrape (and touchline_scrape_errors_total says so, from the next scrape on, since metrics
+ * are collected side by side) rather than failing the whole scrape.
  */
 export function registerStateGauges(metrics: TouchlineMetrics, sources: StateSources): void {
   const errors = metrics.scrapeErrors;
