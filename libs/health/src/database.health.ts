@@ -1,8 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DATABASE, type Database } from '@touchline/database';
+import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
 
-/** Ready only when the database answers (the event store and the read models live there). */
+/**
+ * The database answers `SELECT 1` within the check's deadline (the event store and the read models
+ * live there). A database that does not answer at all (a network that drops packets) makes the
+ * check fail at the deadline rather than hang the probe.
+ */
 @Injectable()
 export class DatabaseHealthIndicator {
   constructor(
@@ -13,7 +18,7 @@ export class DatabaseHealthIndicator {
   async check(key = 'database') {
     const indicator = this.health.check(key);
     try {
-      await this.db.pool.query('SELECT 1');
+      await withTimeout(this.db.pool.query('SELECT 1'), CHECK_TIMEOUT_MS);
       return indicator.up({ kind: this.db.kind });
     } catch (error) {
       return indicator.down({ kind: this.db.kind, error: (error as Error).message });

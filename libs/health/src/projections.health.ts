@@ -8,11 +8,13 @@ import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
 
 /**
  * The projections' heartbeat: each live projection's checkpoint must move while events wait for
- * it. A projection that failed (stopped on an event it cannot apply), or that has had work
- * waiting longer than the engine's stall threshold (30 s) without progress, makes the process
- * not ready, and the 503 names it. A projection that is merely behind but moving is ready: its
- * lag is in the details and in /metrics. Both read the status once (sharedProjectionStatus):
- * probes and scrapes share the read in flight, and its answer for a second.
+ * it. The check is down when a projection failed (stopped on an event it cannot apply), or has had
+ * work waiting longer than the engine's stall threshold (30 s) without progress, and names it; a
+ * projection that is merely behind but moving is up, with its lag in the details.
+ *
+ * The status is the registry's, shared by every process (not this process's runners), and the
+ * read is the one the gauges use (sharedProjectionStatus). Readiness reports this check and does
+ * not fail on it: see Readiness for why.
  */
 @Injectable()
 export class ProjectionsHealthIndicator {
