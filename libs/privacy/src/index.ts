@@ -1,11 +1,8 @@
 export { PrivacyModule } from './privacy.module';
-export { PersonalDataVault, subjectOfStream } from './personal-data-vault';
+export { PersonalDataVault } from './personal-data-vault';
 export type { OpenedEvent, PersonalDataState } from './personal-data-vault';
 export { DecryptingEventStore } from './decrypting-event-store';
 export { DataKeys } from './keys/data-keys';
 export type { DataKey, DataKeysOptions, RotationResult } from './keys/data-keys';
-export { MasterKeyring, MasterKeyMissingError } from './crypto/master-keyring';
-export { embeddedMasterKeys, EMBEDDED_MASTER_KEY_FILE } from './crypto/embedded-master-key';
-export { privacyMigrations, PRIVACY_MIGRATION_SCOPE } from './migrations';
 export { openPersonalDataVault } from './open-vault';
 export { TEST_MASTER_KEYS, TEST_MASTER_KEYS_ENV } from './testing/test-master-keys';

@@ -26,7 +26,7 @@ export type PersonalDataState = 'none' | 'decrypted' | 'erased';
 export type OpenedEvent = Omit<RecordedEvent, 'personal'> & { personalData: PersonalDataState };
 
 /** The data subject of a stream: its key encrypts the personal fields of the stream's events. */
-export const subjectOfStream = (streamId: string): string => streamId;
+const subjectOfStream = (streamId: string): string => streamId;
 
 /**
  * Encrypts personal fields on the way into the store and decrypts them on the way out.

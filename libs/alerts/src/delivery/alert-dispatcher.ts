@@ -19,7 +19,7 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 10,
   initialBackoffMs: 5_000,
   maxBackoffMs: 600_000,

@@ -3,11 +3,11 @@ import { SPEC_VERSION, TOPICS, toBinaryMessage, type CloudEvent } from '@touchli
 import type { AlertPayload } from '../alert';
 import { KAFKA_TARGET, type AlertChannel } from './alert-channel.port';
 
-export const ALERT_EVENT_SOURCE = '/touchline/alerts';
+const ALERT_EVENT_SOURCE = '/touchline/alerts';
 export const alertEventType = (kind: string): string => `touchline.alert.${kind}`;
 
 /** The CloudEvent of an alert: id = alert id, subject and partitionkey = the customer. */
-export function alertCloudEvent(alert: AlertPayload): CloudEvent<AlertPayload> {
+function alertCloudEvent(alert: AlertPayload): CloudEvent<AlertPayload> {
   return {
     specversion: SPEC_VERSION,
     id: alert.id,

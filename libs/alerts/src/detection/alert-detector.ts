@@ -17,7 +17,7 @@ import {
 import { inTransaction } from '../sql/queryable';
 import { DETECTED_TYPES, detractorAlert, readEvent, subjectOf } from './triggers';
 
-export const DETECTOR_NAME = 'alerts-detector';
+const DETECTOR_NAME = 'alerts-detector';
 
 export interface AlertDetectorOptions {
   pool: Pool;

@@ -8,7 +8,7 @@ import { AlertsService } from '../alerts.service';
  * band reached, so a repeated refit as of the same instant (or a second process) finds it taken.
  * The reasons are the churn score's, in words, most points first.
  */
-export function churnBandRiseAlert(rise: BandRise, asOf: Date): NewAlert {
+function churnBandRiseAlert(rise: BandRise, asOf: Date): NewAlert {
   const reasons = rise.reasons.map((r) => r.text);
   const from = rise.from ?? 'unscored';
   return {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMasterKeys, type MasterKeysConfig } from '@touchline/config';
 
-export const EMBEDDED_MASTER_KEY_FILE = 'master-keys';
+const EMBEDDED_MASTER_KEY_FILE = 'master-keys';
 
 /**
  * The embedded profile's master key when none is configured: generated once and kept in the data
