@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@touchline/config';
-import { ProjectionEngine } from '@touchline/projections';
-import { RELAY, type Relay } from '@touchline/relay';
 import { Logger } from 'nestjs-pino';
-import { startHealthServer, workerStatus } from './worker-health';
+import { startHealthServer, workerParts, workerStatus } from './worker-health';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -31,9 +29,8 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  const engine = app.get(ProjectionEngine);
-  const relay = config.kafkaBrokers ? app.get<Relay>(RELAY) : null;
-  const server = await startHealthServer(config.port, () => workerStatus(engine, relay));
+  const parts = workerParts(app, Boolean(config.kafkaBrokers));
+  const server = await startHealthServer(config.port, () => workerStatus(parts));
 
   // SIGTERM/SIGINT: stop answering, stop the projections after their batch in hand (and the relay,
   // releasing its lock), close the database, exit 0.

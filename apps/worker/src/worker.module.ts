@@ -3,6 +3,7 @@ import { AlertsModule } from '@touchline/alerts';
 import { ConfigModule, type TouchlineConfig } from '@touchline/config';
 import { DatabaseModule } from '@touchline/database';
 import { EventStoreModule } from '@touchline/event-store';
+import { ReadinessModule } from '@touchline/health';
 import { ReadModelsModule } from '@touchline/read-models';
 import { RelayModule } from '@touchline/relay';
 import { LoggerModule } from 'nestjs-pino';
@@ -12,7 +13,8 @@ import { requestLogging } from '@touchline/metrics';
  * The worker process: runs the projections (kafka profile: the consumer groups on
  * touchline.journey.v1; postgres profile: the in-process feed), the scheduled RFM and churn jobs,
  * alerts, and, in the kafka profile, the relay.
- * It serves no API; main.ts answers /health and /status on its port. Wiring only.
+ * It serves no API; main.ts answers /health and /status on its port, with the readiness policy
+ * and checks of libs/health (ReadinessModule). Wiring only.
  */
 @Module({})
 export class WorkerModule {
@@ -30,6 +32,7 @@ export class WorkerModule {
         // alerted in the refit's own transaction. Detection, the first-response timer and
         // delivery are safe in several processes. No routes: the worker is an application context.
         AlertsModule,
+        ReadinessModule,
         // After the store: stopped (its lock released) before the store closes.
         ...(config.kafkaBrokers ? [RelayModule.forRoot()] : []),
       ],
