@@ -26,11 +26,8 @@ export const session = {
 
 /** GET a query route; `params` with undefined or '' values are left out. */
 export async function get(path, params = {}, key = session.key) {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') query.set(name, String(value));
-  }
-  const url = query.size ? `${path}?${query}` : path;
+  const query = queryOf(params);
+  const url = query ? `${path}?${query}` : path;
   const response = await fetch(url, {
     headers: { Accept: 'application/json', Authorization: `Bearer ${key}` },
   });
