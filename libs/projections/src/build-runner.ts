@@ -14,10 +14,11 @@ import type {
   SourceBatch,
   SourceConsumer,
   SourceRecord,
+  UnreadableRecord,
 } from './source.port';
 import { deleteBuild } from './sql/builds';
 import { lockBuild } from './sql/lockBuild';
-import { lockBuildCheckpoints, lockCheckpoint } from './sql/lockCheckpoint';
+import { lockBuildCheckpoints, lockCheckpoint, type CheckpointRow } from './sql/lockCheckpoint';
 import { readCursor } from './sql/readCursor';
 import { recordDeadLetters } from './sql/recordDeadLetters';
 import { readRegistry } from './sql/registry';
@@ -180,35 +181,103 @@ export class BuildRunner implements SourceConsumer {
   }
 
   async advance(partition: string, mark: PartitionMark): Promise<BatchOutcome> {
-    if (this.isHalted) return 'halt';
-    if (!this.expected.has(partition)) return 'resync';
-    const { name, generation } = this.build;
-    const expected = this.expected.get(partition) ?? null;
-    const outcome = await inTransaction<BatchOutcome | 'moved'>(this.ctx.pool, async (client) => {
-      const build = await lockBuild(client, name, generation);
-      if (!build || build.state !== 'running') return rollback('halt');
-      const checkpoint = await lockCheckpoint(client, name, generation, partition);
-      if (checkpoint.source_cursor !== expected) return rollback('resync');
+    const outcome = await this.atCursor(partition, async (client, checkpoint) => {
       const position =
         this.ctx.compare(mark.position, checkpoint.applied_position) > 0
           ? mark.position
           : checkpoint.applied_position;
-      if (mark.cursor === expected && position === checkpoint.applied_position)
-        return rollback('applied');
-      await advanceCheckpoint(client, name, generation, partition, {
+      if (mark.cursor === checkpoint.source_cursor && position === checkpoint.applied_position)
+        return 'unchanged';
+      await advanceCheckpoint(client, this.build.name, this.build.generation, partition, {
         cursor: mark.cursor,
         position,
       });
-      return commit('moved');
+      return { cursor: mark.cursor };
     });
-    if (outcome === 'moved') {
-      this.expected.set(partition, mark.cursor);
-      this.ctx.committed();
-      return 'applied';
+    return outcome === 'failed' ? 'halt' : outcome;
+  }
+
+  async reject(partition: string, record: UnreadableRecord): Promise<BatchOutcome> {
+    const { name, version, generation } = this.build;
+    let policy = poisonPolicy(this.ctx.definition);
+    let outcome: BatchOutcome | 'failed';
+    for (;;) {
+      try {
+        outcome = await this.atCursor(partition, async (client, checkpoint) => {
+          if (policy === 'stop') {
+            await markBuildFailed(client, name, generation, record.reason, record.claimed);
+            return 'failed';
+          }
+          await recordDeadLetters(client, { name, version, generation }, [
+            { event: record.claimed, reason: record.reason },
+          ]);
+          await advanceCheckpoint(client, name, generation, partition, {
+            cursor: record.cursor,
+            position: checkpoint.applied_position,
+          });
+          return { cursor: record.cursor };
+        });
+        break;
+      } catch (error) {
+        // Even recording the dead letter was refused: stopping is all that is left.
+        if (policy === 'dead-letter' && isDataError(error)) policy = 'stop';
+        else throw error;
+      }
     }
-    if (outcome === 'resync') this.expected.delete(partition);
-    if (outcome === 'halt') this.halt();
-    return outcome;
+    if (outcome === 'applied' || outcome === 'failed') {
+      this.ctx.observe({
+        type: 'poison',
+        projection: name,
+        generation,
+        policy,
+        eventId: record.claimed.eventId,
+        streamId: record.claimed.streamId,
+        revision: record.claimed.revision,
+        reason: record.reason,
+      });
+    }
+    return outcome === 'failed' ? 'halt' : outcome;
+  }
+
+  /**
+   * One transaction on a partition's checkpoint outside a batch, with apply's compare-and-set: the
+   * build must be running and the cursor the one this runner last read or wrote, or nothing is
+   * written ('halt', 'resync'). `work` stores a new cursor, finds nothing to change, or marks the
+   * build failed ('failed': the runner halts).
+   */
+  private async atCursor(
+    partition: string,
+    work: (
+      client: PoolClient,
+      checkpoint: CheckpointRow,
+    ) => Promise<{ cursor: string | null } | 'unchanged' | 'failed'>,
+  ): Promise<BatchOutcome | 'failed'> {
+    if (this.isHalted) return 'halt';
+    if (!this.expected.has(partition)) return 'resync';
+    const { name, generation } = this.build;
+    const expected = this.expected.get(partition) ?? null;
+    const result = await inTransaction<
+      'halt' | 'resync' | 'unchanged' | 'failed' | { cursor: string | null }
+    >(this.ctx.pool, async (client) => {
+      const build = await lockBuild(client, name, generation);
+      if (!build || build.state !== 'running') return rollback('halt');
+      const checkpoint = await lockCheckpoint(client, name, generation, partition);
+      if (checkpoint.source_cursor !== expected) return rollback('resync');
+      const done = await work(client, checkpoint);
+      return done === 'unchanged' ? rollback(done) : commit(done);
+    });
+    if (result === 'unchanged') return 'applied';
+    if (result === 'resync') {
+      this.expected.delete(partition);
+      return 'resync';
+    }
+    if (result === 'halt' || result === 'failed') {
+      this.halt();
+      return result;
+    }
+    this.expected.set(partition, result.cursor);
+    this.ctx.committed();
+    return 'applied';
   }
 
   /**

@@ -31,6 +31,7 @@ export type {
   SourceRecord,
   BatchOutcome,
   PartitionMark,
+  UnreadableRecord,
 } from './source.port';
 export { inProcessSource } from './sources/in-process.source';
 export type { InProcessSourceOptions } from './sources/in-process.source';

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@touchline/event-store';
+import type { FailedEvent } from './sql/builds';
 
 /**
  * Where a projection's events come from. Two implementations are planned:
@@ -59,6 +60,27 @@ export interface SourceConsumer {
    * touching rows. Same compare-and-set and outcomes as apply.
    */
   advance?(partition: string, mark: PartitionMark): Promise<BatchOutcome>;
+  /**
+   * A record that is not an event (Kafka: a message that does not decode), delivered in its place
+   * in the partition's order: it is never skipped. The projection's poison policy decides, as for
+   * an event it cannot apply: 'stop' fails the build with the reason ('halt', the cursor stays
+   * before the record); 'dead-letter' records a dead letter with the reason and stores
+   * `record.cursor` ('applied'). Same compare-and-set as apply.
+   */
+  reject(partition: string, record: UnreadableRecord): Promise<BatchOutcome>;
+}
+
+export interface UnreadableRecord {
+  /** Where the source continues after the record. */
+  cursor: string;
+  /** Why it is not an event, and where it is: the dead letter's or the failed build's reason. */
+  reason: string;
+  /**
+   * What the record claims to be, as far as it can be read ('' and -1 where it cannot), for the
+   * dead letter and the failed build's status. The eventId is the source's own for the record's
+   * place, never the one it claims: a broken copy of a real event must not hide its dead letter.
+   */
+  claimed: FailedEvent;
 }
 
 export interface PartitionMark {

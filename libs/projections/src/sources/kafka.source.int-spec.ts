@@ -144,6 +144,33 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
     expect(result).toEqual(expect.objectContaining({ reached: true }));
   }
 
+  /** The live build's partitions that have applied something, with their cursors. */
+  async function appliedCursors(name: string) {
+    const { rows } = await h.pool.query<{ source_partition: string; source_cursor: string }>(
+      `SELECT c.source_partition, c.source_cursor FROM projections.checkpoints c
+         JOIN projections.registry r ON r.name = c.name AND r.live_generation = c.generation
+        WHERE c.name = $1 AND c.source_cursor IS NOT NULL ORDER BY 1`,
+      [name],
+    );
+    return rows.map((r) => ({
+      partition: Number(r.source_partition.split(':').pop()),
+      cursor: r.source_cursor,
+    }));
+  }
+
+  async function failedStatus(engine: ProjectionEngine, name: string, after?: Date | null) {
+    return waitFor(
+      async () =>
+        (await engine.status()).find(
+          (s) =>
+            s.name === name &&
+            s.state === 'failed' &&
+            (!after || (s.lastError?.at && s.lastError.at > after)),
+        ),
+      { what: `${name} to fail`, timeoutMs: 60_000 },
+    );
+  }
+
   it('feeds the same rows as the in-process feed, and read-your-writes holds with idle partitions', async () => {
     const seed = Date.now();
     const scope = `k${randomUUID().slice(0, 6)}-`;
@@ -292,6 +319,114 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
       replay.activities.reduce((n, a) => n + (a.type === 'batch-committed' ? a.applied : 0), 0),
     ).toBe(0);
     expect(await h.viewRows('redelivered_purchases')).toEqual(before);
+  }, 120_000);
+
+  it('a record that is not a journey event goes to the poison policy: stop fails the build, dead-letter records it and goes on', async () => {
+    const scope = `u${randomUUID().slice(0, 6)}-`;
+    const { topic, source } = pipeline();
+    const stop = customerPurchases({ name: 'unreadable_stop', scope });
+    const deadLetter = customerPurchases({
+      name: 'unreadable_dead_letter',
+      scope,
+      onPoison: 'dead-letter',
+    });
+    const log = recordActivity();
+    const engine = h.engine({
+      projections: [stop, deadLetter],
+      liveSource: source(),
+      observer: log.observer,
+    });
+    await engine.start();
+    const customer = `${scope}a`;
+    const before = await appendAll(h.store, customer, [purchase(100)]);
+    await waitCaughtUp(engine, [stop.name, deadLetter.name], before);
+    const [applied, ...others] = await appliedCursors(stop.name);
+    expect(others).toEqual([]);
+
+    // A foreign producer writes a CloudEvent without the store's extensions (no revision, no
+    // position) to the customer's partition, between two of the relay's events.
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer
+      .send({
+        topic,
+        messages: [
+          {
+            partition: applied.partition,
+            key: `customer-${customer}`,
+            value: JSON.stringify({ cents: 5 }),
+            headers: {
+              ce_specversion: '1.0',
+              ce_id: randomUUID(),
+              ce_source: 'elsewhere',
+              ce_type: 'purchase',
+              ce_tlstream: `customer-${customer}`,
+              'content-type': 'application/json',
+            },
+          },
+        ],
+      })
+      .finally(() => producer.disconnect());
+    const after = await appendAll(h.store, customer, [purchase(20)]);
+    const reason = expect.stringContaining(
+      `${topic}:${applied.partition} offset ${BigInt(applied.cursor) + 1n} is not a journey event: extension tlrevision`,
+    );
+    const claimed = {
+      type: 'purchase',
+      streamId: `customer-${customer}`,
+      revision: -1,
+      position: '',
+    };
+
+    // dead-letter: recorded with the reason, visible to operations, and the events after it apply.
+    await waitCaughtUp(engine, [deadLetter.name], after);
+    expect(await engine.getRow(deadLetter.name, customer)).toMatchObject({
+      purchases: 2,
+      totalCents: 120,
+    });
+    const letters = await engine.deadLetters(deadLetter.name);
+    expect(letters).toEqual([
+      expect.objectContaining({
+        eventType: claimed.type,
+        streamId: claimed.streamId,
+        streamRevision: claimed.revision,
+        position: claimed.position,
+        reason,
+      }),
+    ]);
+    expect((await engine.status()).find((s) => s.name === deadLetter.name)).toMatchObject({
+      state: 'running',
+      deadLetters: 1,
+    });
+
+    // stop: the build fails at the record, with the reason; nothing after it is applied.
+    const failed = await failedStatus(engine, stop.name);
+    expect(failed).toMatchObject({
+      healthy: false,
+      deadLetters: 0,
+      lastError: { message: reason, event: { ...claimed, eventId: letters[0]!.eventId } },
+    });
+    expect(await engine.getRow(stop.name, customer)).toMatchObject({
+      purchases: 1,
+      totalCents: 100,
+    });
+    expect(await appliedCursors(stop.name)).toEqual([applied]);
+    expect(log.activities).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'poison', projection: stop.name, policy: 'stop', reason }),
+        expect.objectContaining({
+          type: 'poison',
+          projection: deadLetter.name,
+          policy: 'dead-letter',
+          reason,
+        }),
+      ]),
+    );
+
+    // Resuming retries the record: still not an event, so the build fails again at the same place.
+    await engine.resume(stop.name);
+    await failedStatus(engine, stop.name, failed.lastError!.at);
+    expect(await appliedCursors(stop.name)).toEqual([applied]);
   }, 120_000);
 
   it('two projector processes share the partitions; one is killed mid-stream, the survivor finishes, rows equal a clean rebuild', async () => {

@@ -1,5 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Checkpoint, RecordedEvent } from '@touchline/event-store';
-import { cloudEventToRecordedEvent, fromKafkaMessage, TOPICS } from '@touchline/kafka';
+import {
+  cloudEventToRecordedEvent,
+  fromKafkaMessage,
+  TOPICS,
+  TOUCHLINE_EXTENSIONS,
+  type DecodeResult,
+} from '@touchline/kafka';
 import type {
   Admin,
   Consumer,
@@ -15,6 +22,7 @@ import type {
   SourceConsumer,
   SourceHandle,
   SourceRecord,
+  UnreadableRecord,
 } from '../source.port';
 
 export interface KafkaSourceOptions {
@@ -81,6 +89,8 @@ class Halted extends Error {}
  * - A 'resync' (another member applied the partition meanwhile: a rebalance) re-reads the cursor
  *   and seeks there; the engine's compare-and-set and per-stream revisions make a revoked batch
  *   that still commits, or a redelivered one, change nothing.
+ * - Nothing is skipped: a record that is not a journey event goes to the projection's poison
+ *   policy (stop: the build fails; dead-letter: a dead letter, then on).
  * - Position: see publishedUpTo. A partition's position is the highest store position it has
  *   applied, or the relay's checkpoint once the partition is read to its end; the build's position
  *   is the lowest over all the topic's partitions.
@@ -326,6 +336,11 @@ class KafkaPartitionFeed implements SourceHandle {
     return state.next;
   }
 
+  /**
+   * Applies a chunk in offset order: each run of events in one transaction, and each record that
+   * is not an event, in its place, to the projection's poison policy (reject). Such a record is
+   * never skipped: it may have been an event, which every read model would then lack for good.
+   */
   private async applyChunk(
     partition: number,
     state: PartitionState,
@@ -333,56 +348,44 @@ class KafkaPartitionFeed implements SourceHandle {
     payload: EachBatchPayload,
   ): Promise<BatchOutcome> {
     const name = kafkaPartitionName(this.topic, partition);
-    const records: SourceRecord[] = [];
-    for (const message of messages) {
-      const decoded = fromKafkaMessage(message);
-      const recorded = decoded.ok
-        ? cloudEventToRecordedEvent(decoded.event)
-        : { ok: false as const, reason: decoded.error.message };
-      if (recorded.ok) {
-        records.push({ event: recorded.event, cursor: message.offset });
-      } else {
-        // Only the relay writes the topic: this is a bug or a foreign producer, not a poison event.
-        this.consumer.reportSourceError(
-          new Error(
-            `${name} offset ${message.offset} is not a journey event, skipped: ${recorded.reason}`,
-          ),
-        );
-      }
-    }
-    if (this.options.open && records.length > 0) {
-      const opened = await this.options.open(records.map((r) => r.event));
-      opened.forEach((event, i) => (records[i] = { event, cursor: records[i]!.cursor }));
-    }
-    const last = messages[messages.length - 1]!.offset;
     const heartbeat = setInterval(
       () => void payload.heartbeat().catch(() => undefined),
       Math.max(500, Math.floor((this.options.consumer?.heartbeatInterval ?? 3_000) / 2)),
     );
-    let outcome: BatchOutcome;
     try {
-      outcome =
-        records.length > 0
-          ? await this.consumer.apply({
-              partition: name,
-              records,
-              commit: () => this.commitOffset(partition, records[records.length - 1]!.cursor),
-            })
-          : 'applied';
-      if (outcome === 'applied' && records[records.length - 1]?.cursor !== last) {
-        // Trailing records that are not events: move the cursor past them.
-        outcome = await this.advance(partition, state, last, null);
+      for (const piece of pieces(this.topic, partition, messages)) {
+        let outcome: BatchOutcome;
+        let cursor: string;
+        if (piece.unreadable) {
+          cursor = piece.unreadable.cursor;
+          outcome = await this.consumer.reject(name, piece.unreadable);
+        } else {
+          const records = await this.opened(piece.records);
+          cursor = records[records.length - 1]!.cursor;
+          outcome = await this.consumer.apply({
+            partition: name,
+            records,
+            commit: () => this.commitOffset(partition, cursor),
+          });
+        }
+        if (outcome !== 'applied') {
+          this.settle(partition, state, outcome);
+          return outcome;
+        }
+        state.cursor = cursor;
+        state.next = BigInt(cursor) + 1n;
       }
+      return 'applied';
     } finally {
       clearInterval(heartbeat);
     }
-    if (outcome === 'applied') {
-      state.cursor = last;
-      state.next = BigInt(last) + 1n;
-    } else {
-      this.settle(partition, state, outcome);
-    }
-    return outcome;
+  }
+
+  /** The events as projections read them (see KafkaSourceOptions.open). */
+  private async opened(records: SourceRecord[]): Promise<SourceRecord[]> {
+    if (!this.options.open) return records;
+    const opened = await this.options.open(records.map((r) => r.event));
+    return opened.map((event, i) => ({ event, cursor: records[i]!.cursor }));
   }
 
   /**
@@ -495,4 +498,85 @@ class KafkaPartitionFeed implements SourceHandle {
       this.stopSignal,
     ]);
   }
+}
+
+type Piece =
+  | { records: SourceRecord[]; unreadable?: undefined }
+  | { records?: undefined; unreadable: UnreadableRecord };
+
+/** Messages as runs of events, split at each record that is not one. */
+function pieces(topic: string, partition: number, messages: KafkaMessage[]): Piece[] {
+  const out: Piece[] = [];
+  for (const message of messages) {
+    const decoded = fromKafkaMessage(message);
+    const recorded = decoded.ok
+      ? cloudEventToRecordedEvent(decoded.event)
+      : { ok: false as const, reason: decoded.error.message };
+    const last = out[out.length - 1];
+    if (!recorded.ok) {
+      out.push({ unreadable: unreadable(topic, partition, message, decoded, recorded.reason) });
+    } else if (last?.records) {
+      last.records.push({ event: recorded.event, cursor: message.offset });
+    } else {
+      out.push({ records: [{ event: recorded.event, cursor: message.offset }] });
+    }
+  }
+  return out;
+}
+
+/**
+ * A message that is not a journey event. Only the relay writes the topic, so it is a bug or a
+ * foreign producer; what it claims to be is read from its CloudEvent attributes where they can
+ * be, for the operator. Its id is made from its place in the topic, as no claimed id can be trusted.
+ */
+function unreadable(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  decoded: DecodeResult,
+  why: string,
+): UnreadableRecord {
+  const name = kafkaPartitionName(topic, partition);
+  const attribute = (attr: string): string | undefined => {
+    const value = decoded.ok
+      ? attr === 'type'
+        ? decoded.event.type
+        : decoded.event.extensions[attr]
+      : header(message, `ce_${attr}`);
+    return value === undefined ? undefined : printable(String(value));
+  };
+  const revision = attribute(TOUCHLINE_EXTENSIONS.revision);
+  return {
+    cursor: message.offset,
+    reason: printable(`${name} offset ${message.offset} is not a journey event: ${why}`),
+    claimed: {
+      eventId: placeId(name, message.offset),
+      type: attribute('type') ?? '',
+      streamId: attribute(TOUCHLINE_EXTENSIONS.stream) ?? '',
+      revision: revision !== undefined && /^\d{1,15}$/.test(revision) ? Number(revision) : -1,
+      position: attribute(TOUCHLINE_EXTENSIONS.position) ?? '',
+    },
+  };
+}
+
+function header(message: KafkaMessage, name: string): string | undefined {
+  const raw = message.headers?.[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return typeof value === 'string' || value === undefined ? value : value.toString('utf8');
+}
+
+/** Text PostgreSQL stores and a log line shows: no control characters (NUL is refused), bounded. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return clean.length > 1_000 ? `${clean.slice(0, 1_000)}…` : clean;
+}
+
+/** A UUID (version 5 layout) named by the record's place: the same record, the same id. */
+function placeId(partitionName: string, offset: string): string {
+  const hash = createHash('sha1').update(`${partitionName}@${offset}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

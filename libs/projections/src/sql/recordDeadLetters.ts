@@ -1,11 +1,14 @@
 import type { PoolClient } from 'pg';
-import type { DeadLetter } from '../fold';
+import type { FailedEvent } from './builds';
 
-/** In the batch's transaction; a redelivered poison event is recorded once. */
+/**
+ * In the batch's transaction; a redelivered poison event is recorded once. A poison event, or a
+ * source record that is not one (what it claims to be).
+ */
 export async function recordDeadLetters(
   client: PoolClient,
   build: { name: string; version: number; generation: number },
-  deadLetters: readonly DeadLetter[],
+  deadLetters: readonly { event: FailedEvent; reason: string }[],
 ): Promise<void> {
   if (deadLetters.length === 0) return;
   await client.query(

@@ -1,13 +1,16 @@
-import type { RecordedEvent } from '@touchline/event-store';
 import type { Pool, PoolClient } from 'pg';
+import type { FailedEvent } from './builds';
 
-/** The 'stop' policy: in the transaction that stored the checkpoint just before the poison event. */
+/**
+ * The 'stop' policy: in the transaction that stored the checkpoint just before the poison event.
+ * Also a source record that is not an event (what it claims to be).
+ */
 export async function markBuildFailed(
   client: PoolClient,
   name: string,
   generation: number,
   reason: string,
-  event: RecordedEvent | null,
+  event: FailedEvent | null,
 ): Promise<void> {
   await client.query(
     `UPDATE projections.builds
