@@ -90,7 +90,10 @@ describeWithPostgresServer('worker health port', () => {
         ready: false,
         status: 'error',
         checks: {
-          database: { status: 'down', error: `no answer within ${CHECK_TIMEOUT_MS} ms` },
+          database: {
+            status: 'down',
+            error: `The database did not answer within ${CHECK_TIMEOUT_MS} ms`,
+          },
           eventStore: { status: 'down' },
         },
       });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
-import { CHECK_TIMEOUT_MS, Readiness, withTimeout, type ReadinessReport } from '@touchline/health';
+import { withTimeout } from '@touchline/database';
+import { CHECK_TIMEOUT_MS, Readiness, type ReadinessReport } from '@touchline/health';
 import { sharedProjectionStatus } from '@touchline/metrics';
 import { ProjectionEngine, type ProjectionStatus } from '@touchline/projections';
 import { RELAY, type Relay, type RelayStatus } from '@touchline/relay';
@@ -60,10 +61,10 @@ export async function workerStatus({
 }: WorkerParts): Promise<WorkerStatus> {
   const [report, statuses, relayStatus] = await Promise.all([
     readiness.check(),
-    withTimeout(sharedProjectionStatus(engine)(), CHECK_TIMEOUT_MS).catch(
+    withTimeout(sharedProjectionStatus(engine)(), CHECK_TIMEOUT_MS, 'The projection status').catch(
       (): ProjectionStatus[] => [],
     ),
-    relay ? withTimeout(relay.status(), CHECK_TIMEOUT_MS).catch(() => null) : null,
+    relay ? withTimeout(relay.status(), CHECK_TIMEOUT_MS, 'The relay').catch(() => null) : null,
   ]);
   return {
     ready: report.status === 'ok',
@@ -114,7 +115,7 @@ export function startHealthServer(
     if (request.method !== 'GET') return send(405, { message: 'Only GET' });
     if (path === '/health/live') return send(200, { status: 'ok' });
     if (path === '/health/ready' || path === '/status') {
-      void withTimeout(status(), PROBE_DEADLINE_MS).then(
+      void withTimeout(status(), PROBE_DEADLINE_MS, 'The worker status').then(
         (s) => send(path === '/status' || s.ready ? 200 : 503, s),
         (error: unknown) => send(503, { ready: false, error: (error as Error).message }),
       );

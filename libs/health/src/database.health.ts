@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { DATABASE, type Database } from '@touchline/database';
-import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
+import { DATABASE, withTimeout, type Database } from '@touchline/database';
+import { CHECK_TIMEOUT_MS } from './event-store.health';
 
 /**
  * The database answers `SELECT 1` within the check's deadline (the event store and the read models
@@ -18,7 +18,7 @@ export class DatabaseHealthIndicator {
   async check(key = 'database') {
     const indicator = this.health.check(key);
     try {
-      await withTimeout(this.db.pool.query('SELECT 1'), CHECK_TIMEOUT_MS);
+      await withTimeout(this.db.pool.query('SELECT 1'), CHECK_TIMEOUT_MS, 'The database');
       return indicator.up({ kind: this.db.kind });
     } catch (error) {
       return indicator.down({ kind: this.db.kind, error: (error as Error).message });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
+import { withTimeout } from '@touchline/database';
 import { EVENT_STORE, type EventStore } from '@touchline/event-store';
 
 /**
@@ -19,7 +20,7 @@ export class EventStoreHealthIndicator {
     const indicator = this.health.check(key);
     const kind = this.config.profile === 'eventstoredb' ? 'eventstoredb' : 'postgres';
     try {
-      await withTimeout(this.store.readAll(null, 1), CHECK_TIMEOUT_MS);
+      await withTimeout(this.store.readAll(null, 1), CHECK_TIMEOUT_MS, 'The event store');
       return indicator.up({ kind });
     } catch (error) {
       return indicator.down({ kind, error: (error as Error).message });
@@ -29,11 +30,3 @@ export class EventStoreHealthIndicator {
 
 /** A readiness probe must answer before the orchestrator's own timeout. */
 export const CHECK_TIMEOUT_MS = 2_500;
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

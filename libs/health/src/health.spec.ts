@@ -159,7 +159,9 @@ describe('GET /health/ready', () => {
     expect(Date.now() - started).toBeLessThan(CHECK_TIMEOUT_MS + 1_000);
     expect(code).toBe(503);
     expect(Object.keys(body.error)).toEqual(['database', 'eventStore']);
-    expect(body.error.database.error).toBe(`no answer within ${CHECK_TIMEOUT_MS} ms`);
+    expect(body.error.database.error).toBe(
+      `The database did not answer within ${CHECK_TIMEOUT_MS} ms`,
+    );
     expect(body.details.projections.status).toBe('down');
   });
 

@@ -2,11 +2,12 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
+import { withTimeout } from '@touchline/database';
 import { KafkaInboundConsumer, type KafkaInboundStatus } from '@touchline/ingest';
 import { createKafka } from '@touchline/kafka';
 import { RELAY, type Relay, type RelayStatus } from '@touchline/relay';
 import type { Admin } from 'kafkajs';
-import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
+import { CHECK_TIMEOUT_MS } from './event-store.health';
 
 /** The relay leader has failed this many publish attempts in a row: Kafka is not taking events. */
 export const RELAY_FAILURES_NOT_READY = 3;
@@ -44,7 +45,7 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
     const inbound = this.inboundStatus();
     const about = { ...(relay ? { relay } : {}), ...(inbound ? { inbound } : {}) };
     try {
-      const cluster = await withTimeout(this.describeCluster(), CHECK_TIMEOUT_MS);
+      const cluster = await withTimeout(this.describeCluster(), CHECK_TIMEOUT_MS, 'Kafka');
       const details = { brokers: cluster.brokers.length, ...about };
       if (relay?.role === 'leader' && relay.consecutiveFailures >= RELAY_FAILURES_NOT_READY) {
         return indicator.down({ ...details, error: 'the relay cannot publish to Kafka' });
@@ -106,7 +107,7 @@ export class KafkaHealthIndicator implements OnModuleDestroy {
       return undefined; // this process runs no relay
     }
     try {
-      const s = await withTimeout(relay.status(), CHECK_TIMEOUT_MS);
+      const s = await withTimeout(relay.status(), CHECK_TIMEOUT_MS, 'The relay');
       return {
         role: s.role,
         lag: s.lag,

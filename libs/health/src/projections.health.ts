@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { TOUCHLINE_CONFIG, type TouchlineConfig } from '@touchline/config';
+import { withTimeout } from '@touchline/database';
 import { sharedProjectionStatus } from '@touchline/metrics';
 import { ProjectionEngine } from '@touchline/projections';
-import { CHECK_TIMEOUT_MS, withTimeout } from './event-store.health';
+import { CHECK_TIMEOUT_MS } from './event-store.health';
 
 /**
  * The projections' heartbeat: each live projection's checkpoint must move while events wait for
@@ -33,7 +34,11 @@ export class ProjectionsHealthIndicator {
       return indicator.up({ running: false });
     }
     try {
-      const statuses = await withTimeout(sharedProjectionStatus(engine)(), CHECK_TIMEOUT_MS);
+      const statuses = await withTimeout(
+        sharedProjectionStatus(engine)(),
+        CHECK_TIMEOUT_MS,
+        'The projection status',
+      );
       const details = Object.fromEntries(
         statuses.map((s) => [
           s.name,

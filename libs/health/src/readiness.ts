@@ -1,7 +1,8 @@
 import { Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
+import { withTimeout } from '@touchline/database';
 import { DatabaseHealthIndicator } from './database.health';
-import { CHECK_TIMEOUT_MS, EventStoreHealthIndicator, withTimeout } from './event-store.health';
+import { CHECK_TIMEOUT_MS, EventStoreHealthIndicator } from './event-store.health';
 import { KafkaHealthIndicator } from './kafka.health';
 import { ProjectionsHealthIndicator } from './projections.health';
 
@@ -96,7 +97,7 @@ async function bounded(
   check: () => Promise<HealthIndicatorResult>,
 ): Promise<HealthIndicatorResult> {
   try {
-    return await withTimeout(check(), CHECK_DEADLINE_MS);
+    return await withTimeout(check(), CHECK_DEADLINE_MS, `The ${key} check`);
   } catch (error) {
     return { [key]: { status: 'down' as const, error: (error as Error).message } };
   }
