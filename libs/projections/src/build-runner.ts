@@ -239,6 +239,15 @@ export class BuildRunner implements SourceConsumer {
     return outcome === 'failed' ? 'halt' : outcome;
   }
 
+  async fail(partition: string, reason: string): Promise<BatchOutcome> {
+    const { name, generation } = this.build;
+    const outcome = await this.atCursor(partition, async (client) => {
+      await markBuildFailed(client, name, generation, reason, null);
+      return 'failed';
+    });
+    return outcome === 'failed' ? 'halt' : outcome;
+  }
+
   /**
    * One transaction on a partition's checkpoint outside a batch, with apply's compare-and-set: the
    * build must be running and the cursor the one this runner last read or wrote, or nothing is

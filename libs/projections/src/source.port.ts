@@ -68,6 +68,12 @@ export interface SourceConsumer {
    * `record.cursor` ('applied'). Same compare-and-set as apply.
    */
   reject(partition: string, record: UnreadableRecord): Promise<BatchOutcome>;
+  /**
+   * The source cannot deliver what follows the partition's cursor (Kafka: the records were deleted
+   * before they were applied): the build is failed with the reason, whatever its poison policy
+   * ('halt'). Same compare-and-set as apply: 'resync' when another runner moved the cursor.
+   */
+  fail(partition: string, reason: string): Promise<BatchOutcome>;
 }
 
 export interface UnreadableRecord {

@@ -429,6 +429,69 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
     expect(await appliedCursors(stop.name)).toEqual([applied]);
   }, 120_000);
 
+  it('fails the build when records it has not applied are gone from Kafka; a rebuild from the store brings it back', async () => {
+    const scope = `g${randomUUID().slice(0, 6)}-`;
+    const { topic, relay, source } = pipeline();
+    const definition = customerPurchases({ name: 'gone_purchases', scope });
+    const engine = h.engine({ projections: [definition], liveSource: source() });
+    await engine.start();
+    const customer = `${scope}a`;
+    const first = await appendAll(h.store, customer, [purchase(100)]);
+    await waitCaughtUp(engine, [definition.name], first);
+    const [applied] = await appliedCursors(definition.name);
+
+    // While the projector is down, its partition outgrows retention: the mock cluster keeps about
+    // 5 MB per partition and drops the oldest produce requests beyond that. The relay publishes one
+    // event per request, so the records dropped include ones the build has not applied.
+    await h.closeEngines();
+    await relay.stop();
+    const oneByOne = new Relay({ pool: h.pool, store: h.store, kafka, topic, batchSize: 1 });
+    oneByOne.start();
+    cleanup.push(() => oneByOne.stop());
+    const text = 'x'.repeat(256 * 1024);
+    let last = first;
+    for (let i = 0; i < 24; i++)
+      last = await appendAll(h.store, customer, [
+        { eventId: randomUUID(), type: 'enquiry', data: { text } },
+      ]);
+    await waitFor(
+      async () => {
+        const published = await relayCheckpoint(h.pool, topic);
+        return published && h.store.compareCheckpoints(published, last) >= 0 ? true : undefined;
+      },
+      { what: 'the relay to publish the filler' },
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+    const low = BigInt(offsets.find((o) => o.partition === applied.partition)!.low);
+    const next = BigInt(applied.cursor) + 1n;
+    expect(low).toBeGreaterThan(next);
+
+    const restarted = h.engine({ projections: [definition], liveSource: source() });
+    await restarted.start();
+    const failed = await failedStatus(restarted, definition.name);
+    expect(failed).toMatchObject({
+      healthy: false,
+      lastError: {
+        message: `${topic}:${applied.partition}: offsets ${next} to ${low - 1n} are gone from Kafka (retention or deleted records) before this build applied them; rebuild the projection from the store`,
+        event: null,
+      },
+    });
+    expect(await appliedCursors(definition.name)).toEqual([applied]);
+
+    // The way back the reason gives: a rebuild reads the store, and its build then continues on
+    // Kafka from the partition's start.
+    const { generation } = await restarted.rebuild(definition.name);
+    await restarted.waitForRebuild(definition.name, generation);
+    const more = await appendAll(h.store, customer, [purchase(5)]);
+    await waitCaughtUp(restarted, [definition.name], more);
+    expect(await restarted.getRow(definition.name, customer)).toMatchObject({
+      purchases: 2,
+      totalCents: 105,
+    });
+  }, 180_000);
+
   it('two projector processes share the partitions; one is killed mid-stream, the survivor finishes, rows equal a clean rebuild', async () => {
     const scope = `s${randomUUID().slice(0, 6)}-`;
     const { topic } = pipeline();

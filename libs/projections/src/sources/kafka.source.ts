@@ -90,7 +90,8 @@ class Halted extends Error {}
  *   and seeks there; the engine's compare-and-set and per-stream revisions make a revoked batch
  *   that still commits, or a redelivered one, change nothing.
  * - Nothing is skipped: a record that is not a journey event goes to the projection's poison
- *   policy (stop: the build fails; dead-letter: a dead letter, then on).
+ *   policy (stop: the build fails; dead-letter: a dead letter, then on), and a cursor below the
+ *   partition's start (records deleted before they were applied) fails the build.
  * - Position: see publishedUpTo. A partition's position is the highest store position it has
  *   applied, or the relay's checkpoint once the partition is read to its end; the build's position
  *   is the lowest over all the topic's partitions.
@@ -296,8 +297,9 @@ class KafkaPartitionFeed implements SourceHandle {
       const messages = batch.messages.filter((m) => BigInt(m.offset) >= next);
       if (messages.length === 0 || BigInt(messages[0]!.offset) !== next) {
         // The group's offset is not the database's (an assignment, a redelivery after a crash):
-        // the database wins. Records before `next` are applied already.
-        this.seek(partition, next);
+        // the database wins. Records before `next` are applied already. Unless the partition no
+        // longer has `next`: then seeking to it would bring this same batch again, forever.
+        if (!(await this.gone(partition, state, next))) this.seek(partition, next);
         return;
       }
       for (let i = 0; i < messages.length; i += this.batchSize) {
@@ -386,6 +388,31 @@ class KafkaPartitionFeed implements SourceHandle {
     if (!this.options.open) return records;
     const opened = await this.options.open(records.map((r) => r.event));
     return opened.map((event, i) => ({ event, cursor: records[i]!.cursor }));
+  }
+
+  /**
+   * Whether the partition no longer holds `next` (retention or deleted records removed it before
+   * this build applied it). Then the build cannot be completed from Kafka: it is failed with the
+   * reason, which status shows. A rebuild reads the store, and its build continues from the
+   * partition's start. On an error nothing is decided: the caller seeks, and the next batch asks
+   * again.
+   */
+  private async gone(partition: number, state: PartitionState, next: bigint): Promise<boolean> {
+    const name = kafkaPartitionName(this.topic, partition);
+    try {
+      const low = (await this.sampler.sample(0)).partitions.get(partition)?.low;
+      if (low === undefined || next >= low) return false;
+      const reason =
+        `${name}: offsets ${next} to ${low - 1n} are gone from Kafka (retention or deleted ` +
+        `records) before this build applied them; rebuild the projection from the store`;
+      this.consumer.reportSourceError(new Error(reason));
+      this.settle(partition, state, await this.consumer.fail(name, reason));
+      return true;
+    } catch (error) {
+      this.consumer.reportSourceError(error);
+      await this.pause(this.retryMs);
+      return false;
+    }
   }
 
   /**

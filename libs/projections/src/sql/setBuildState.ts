@@ -3,7 +3,8 @@ import type { FailedEvent } from './builds';
 
 /**
  * The 'stop' policy: in the transaction that stored the checkpoint just before the poison event.
- * Also a source record that is not an event (what it claims to be).
+ * Also a source record that is not an event (what it claims to be), or a source that cannot go on
+ * (records gone: no event).
  */
 export async function markBuildFailed(
   client: PoolClient,
