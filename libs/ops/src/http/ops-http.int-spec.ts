@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { AuthModule } from '@touchline/auth';
-import { ConfigModule, loadConfig } from '@touchline/config';
-import { DATABASE, DatabaseModule } from '@touchline/database';
-import { EVENT_STORE, EventStoreModule, type EventStore } from '@touchline/event-store';
+import { EVENT_STORE, type EventStore } from '@touchline/event-store';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import request from 'supertest';
-import { OpsModule } from '../ops.module';
-
-const KEYS = {
-  ops: 'ops-secret-0123456789',
-  admin: 'root-secret-0123456789',
-  ingest: 'shop-secret-0123456789',
-  analyst: 'analyst-secret-0123456789',
-};
+import { KEYS, opsHttpApp } from '../testing/ops-http-app';
 
 describe('ops HTTP routes', () => {
   let db: TestDatabase;
@@ -25,31 +14,7 @@ describe('ops HTTP routes', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: 'postgres://unused@localhost/unused',
-      TOUCHLINE_MASTER_KEYS: `test-master:${Buffer.alloc(32, 7).toString('base64')}`,
-      TOUCHLINE_API_KEYS: [
-        `ops:${KEYS.ops}:ops`,
-        `root:${KEYS.admin}:admin`,
-        `shop:${KEYS.ingest}:ingest`,
-        `analyst:${KEYS.analyst}:analyst`,
-      ].join(','),
-    });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule,
-        EventStoreModule,
-        AuthModule,
-        OpsModule,
-      ],
-    })
-      // The test owns the database; the app must not close it on shutdown.
-      .overrideProvider(DATABASE)
-      .useValue({ ...db, close: async () => undefined })
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await opsHttpApp(db);
     store = app.get(EVENT_STORE);
 
     await store.appendToStream(

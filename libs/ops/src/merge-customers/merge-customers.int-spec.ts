@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { AuthModule } from '@touchline/auth';
-import { ConfigModule, loadConfig } from '@touchline/config';
-import { DATABASE, DatabaseModule } from '@touchline/database';
-import { EVENT_STORE, EventStoreModule, type EventStore } from '@touchline/event-store';
-import { PrivacyModule, TEST_MASTER_KEYS_ENV } from '@touchline/privacy';
+import { EVENT_STORE, type EventStore } from '@touchline/event-store';
+import { PrivacyModule } from '@touchline/privacy';
 import { createTestDatabase, type TestDatabase } from '@touchline/testing';
 import request from 'supertest';
 import { listAudit } from '../audit/ops-audit';
-import { OpsModule } from '../ops.module';
-
-const KEYS = {
-  ops: 'ops-secret-0123456789',
-  admin: 'root-secret-0123456789',
-  ingest: 'shop-secret-0123456789',
-  analyst: 'analyst-secret-0123456789',
-};
+import { KEYS, opsHttpApp } from '../testing/ops-http-app';
 
 describe('customer merge and unmerge (HTTP, PostgreSQL)', () => {
   let db: TestDatabase;
@@ -25,31 +14,7 @@ describe('customer merge and unmerge (HTTP, PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: 'postgres://unused@localhost/unused',
-      TOUCHLINE_MASTER_KEYS: TEST_MASTER_KEYS_ENV,
-      TOUCHLINE_API_KEYS: [
-        `ops:${KEYS.ops}:ops`,
-        `root:${KEYS.admin}:admin`,
-        `shop:${KEYS.ingest}:ingest`,
-        `analyst:${KEYS.analyst}:analyst`,
-      ].join(','),
-    });
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        DatabaseModule,
-        EventStoreModule,
-        AuthModule,
-        PrivacyModule,
-        OpsModule,
-      ],
-    })
-      .overrideProvider(DATABASE)
-      .useValue({ ...db, close: async () => undefined })
-      .compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await opsHttpApp(db, [PrivacyModule]);
     store = app.get(EVENT_STORE);
   });
   afterAll(async () => {
