@@ -110,7 +110,7 @@ describe('touchline CLI commands', () => {
  * It needs a server the child process can reach.
  */
 describeWithPostgresServer('touchline CLI process', () => {
-  const cli = new CliProcessHarness(60_000);
+  const cli = new CliProcessHarness(240_000);
 
   beforeAll(() => cli.setup());
   afterAll(() => cli.teardown());
@@ -131,5 +131,5 @@ describeWithPostgresServer('touchline CLI process', () => {
     const broken = await touchline('verify', '--customer', customerId);
     expect(broken.code).toBe(2);
     expect(broken.stdout).toContain(`customer-${customerId}: BROKEN at revision 1 (deleted)`);
-  }, 120_000);
+  }, 500_000);
 });
