@@ -83,7 +83,10 @@ export async function foldIdentityBatch(
       const existed = new Set([...rows].filter(([, row]) => row !== null).map(([key]) => key));
       return { folded, existed };
     } catch (error) {
-      if (!(error instanceof IdentityFoldNeedsError) || error.streams.length > 0) throw error;
+      if (!(error instanceof IdentityFoldNeedsError)) throw error;
+      // Rows and revisions first, here in the transaction: folding again with them may find more
+      // streams to read. Streams alone go to the caller, which reads them all outside it.
+      if (error.rows.length === 0 && error.revisions.length === 0) throw error;
       await loadRevisions(error.revisions);
       await loadRows(error.rows);
     }

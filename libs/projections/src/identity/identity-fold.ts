@@ -84,6 +84,9 @@ export function foldWithIdentity(input: IdentityFoldInput): IdentityFoldResult {
   };
   const needRows = new Set<string>();
   const needRevisions = new Set<string>();
+  // Streams whose events a refold needs and the caller has not read: collected over the whole
+  // batch (the map's changes do not depend on rows), so that the caller reads them all at once.
+  const needStreams = new Set<string>();
 
   const applied = (stream: string): number | null | undefined =>
     revisions.has(stream) ? revisions.get(stream)! : input.appliedRevision(stream);
@@ -191,8 +194,8 @@ export function foldWithIdentity(input: IdentityFoldInput): IdentityFoldResult {
     if (handles.has(event.type)) result.applied++;
   }
 
-  if (needRows.size > 0 || needRevisions.size > 0) {
-    throw new IdentityFoldNeedsError([...needRows], [...needRevisions], []);
+  if (needRows.size > 0 || needRevisions.size > 0 || needStreams.size > 0) {
+    throw new IdentityFoldNeedsError([...needRows], [...needRevisions], [...needStreams]);
   }
   result.graph = graph;
   return result;
@@ -220,7 +223,11 @@ export function foldWithIdentity(input: IdentityFoldInput): IdentityFoldResult {
       return new Map();
     }
     const history = input.history(streams, upTo, appliedOf);
-    if ('missing' in history) throw new IdentityFoldNeedsError([], [], history.missing);
+    if ('missing' in history) {
+      // Go on without them: what follows is folded only to find every stream the batch needs.
+      for (const s of history.missing) needStreams.add(s);
+      return new Map();
+    }
 
     const fresh = new Map<string, JsonObject | null>();
     const keys = new Set<string>();
