@@ -18,11 +18,9 @@ export const RELAY_FAILURES_NOT_READY = 3;
  * Without KAFKA_BROKERS the check is not run at all.
  *
  * The details also say where the Kafka inbound consumer stands (`inbound`: joining, joined,
- * retrying with the last error), in a process that runs it. That never makes the check fail: HTTP
- * ingestion does not need the consumer, so an instance whose consumer is still joining (one
- * session timeout after a crash) or cannot reach Kafka still takes HTTP traffic; taking it out of
- * the load balancer would stop that too, and make no message arrive sooner. Kafka being
- * unreachable fails the check through the broker probe, as before.
+ * retrying with the last error), in a process that runs it. That never makes the check down: a
+ * consumer that has not joined yet is normal for one session timeout after a crash, and HTTP
+ * ingestion does not need it (what readiness requires is decided in readiness.ts).
  */
 @Injectable()
 export class KafkaHealthIndicator implements OnModuleDestroy {
