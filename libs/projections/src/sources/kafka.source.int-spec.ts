@@ -103,8 +103,7 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
   }, 60_000);
 
   /** A relay publishing to a topic of this test's own, and a Kafka source factory on that topic. */
-  function pipeline() {
-    const topic = `journey-${randomUUID().slice(0, 8)}`;
+  function pipeline(topic = `journey-${randomUUID().slice(0, 8)}`) {
     const relay = new Relay({ pool: h.pool, store: h.store, kafka, topic, batchSize: 50 });
     relay.start();
     cleanup.push(() => relay.stop());
@@ -121,6 +120,22 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
       return factory;
     };
     return { topic, relay, source };
+  }
+
+  /**
+   * pipeline() whose relay starts after the events already in the store (earlier tests of this
+   * file wrote them), so that the topic holds only this test's records: the mock cluster keeps
+   * about 5 MB per partition, and one test here writes more than that on purpose.
+   */
+  async function pipelineFromHead() {
+    const topic = `journey-${randomUUID().slice(0, 8)}`;
+    await h.pool.query(
+      `INSERT INTO relay.checkpoints (name, checkpoint)
+       SELECT $1, (SELECT transaction_id::text || '-' || global_position FROM touchline.events
+                    ORDER BY transaction_id DESC, global_position DESC LIMIT 1)`,
+      [topic],
+    );
+    return pipeline(topic);
   }
 
   async function ingest(scope: string, customers: number, events: number, seed: number) {
@@ -323,7 +338,7 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
 
   it('a record that is not a journey event goes to the poison policy: stop fails the build, dead-letter records it and goes on', async () => {
     const scope = `u${randomUUID().slice(0, 6)}-`;
-    const { topic, source } = pipeline();
+    const { topic, source } = await pipelineFromHead();
     const stop = customerPurchases({ name: 'unreadable_stop', scope });
     const deadLetter = customerPurchases({
       name: 'unreadable_dead_letter',
@@ -431,7 +446,7 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
 
   it('fails the build when records it has not applied are gone from Kafka; a rebuild from the store brings it back', async () => {
     const scope = `g${randomUUID().slice(0, 6)}-`;
-    const { topic, relay, source } = pipeline();
+    const { topic, relay, source } = await pipelineFromHead();
     const definition = customerPurchases({ name: 'gone_purchases', scope });
     const engine = h.engine({ projections: [definition], liveSource: source() });
     await engine.start();
@@ -494,7 +509,7 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
 
   it('two projector processes share the partitions; one is killed mid-stream, the survivor finishes, rows equal a clean rebuild', async () => {
     const scope = `s${randomUUID().slice(0, 6)}-`;
-    const { topic } = pipeline();
+    const { topic } = await pipelineFromHead();
     const name = 'scaled_purchases';
     const children: ChildProcess[] = [];
     const output = new Map<ChildProcess, string[]>();
