@@ -91,7 +91,7 @@ describeWithKafka('Kafka test cluster (kcat mock)', () => {
   describe('leaves no kcat behind when the process that started it', () => {
     async function startOwner(
       then: 'exit' | 'wait',
-    ): Promise<{ owner: ReturnType<typeof spawn>; kcat: number }> {
+    ): Promise<{ owner: ReturnType<typeof spawn>; kcat: number; exited: Promise<unknown> }> {
       // The owner names its own kcat: after an exit there would be no parent left to ask about.
       const script = `
         require('./libs/testing/src/kafka-mock-cluster').startKafka().then(() => {
@@ -106,6 +106,9 @@ describeWithKafka('Kafka test cluster (kcat mock)', () => {
         ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '-e', script],
         { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
       );
+      // Listened for from the start: an owner that exits at once may be gone before waitFor's
+      // next poll sees its kcat, and an 'exit' emitted before anyone listens is lost.
+      const exited = once(owner, 'exit');
       let kcat: number | undefined;
       owner.stdout!.on('data', (chunk: Buffer) => {
         const match = /kcat=(\d+)/.exec(chunk.toString());
@@ -113,7 +116,7 @@ describeWithKafka('Kafka test cluster (kcat mock)', () => {
       });
       const pid = await waitFor(() => kcat, { what: 'the owner to start the mock cluster' });
       expect(pid).toBeGreaterThan(0);
-      return { owner, kcat: pid };
+      return { owner, kcat: pid, exited };
     }
 
     async function expectGone(kcat: number): Promise<void> {
@@ -124,15 +127,15 @@ describeWithKafka('Kafka test cluster (kcat mock)', () => {
     }
 
     mockOnly('exits without calling stop()', async () => {
-      const { owner, kcat } = await startOwner('exit');
-      await once(owner, 'exit');
+      const { kcat, exited } = await startOwner('exit');
+      await exited;
       await expectGone(kcat);
     });
 
     mockOnly('is killed outright (SIGKILL: no exit hooks run)', async () => {
-      const { owner, kcat } = await startOwner('wait');
+      const { owner, kcat, exited } = await startOwner('wait');
       owner.kill('SIGKILL');
-      await once(owner, 'exit');
+      await exited;
       expect(isRunning(kcat)).toBe(true); // the watchdog, not an exit hook, must end it
       await expectGone(kcat);
     });
