@@ -172,7 +172,9 @@ describe('ProjectionEngine: rebuild without downtime', () => {
     ]);
     const started = await api.rebuild(definition.name);
     // A rebuild writes its table with the primary key only; its other indexes come before the switch.
-    expect(await h.indexesOf('purchases_progress_v1_g2')).toEqual(['purchases_progress_v1_g2_pkey']);
+    expect(await h.indexesOf('purchases_progress_v1_g2')).toEqual([
+      'purchases_progress_v1_g2_pkey',
+    ]);
     expect((await api.status()).find((s) => s.name === definition.name)).toMatchObject({
       state: 'rebuilding',
       generation: 1,
