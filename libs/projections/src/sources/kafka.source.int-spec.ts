@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 import type { EventToAppend, JsonObject } from '@touchline/event-store';
 import { createKafka } from '@touchline/kafka';
 import { Relay } from '@touchline/relay';
-import { describeWithKafka, startKafka, waitFor, type KafkaTestCluster } from '@touchline/testing';
+import {
+  describeWithKafka,
+  kafkaAvailability,
+  startKafka,
+  waitFor,
+  type KafkaTestCluster,
+} from '@touchline/testing';
 import type { Kafka } from 'kafkajs';
 import { defineProjection } from '../projection.definition';
 import type { ProjectionEngine } from '../projection-engine';
@@ -22,6 +28,21 @@ import { kafkaSource, type KafkaSourceFactory } from './kafka.source';
 const ROOT = resolve(__dirname, '../../../..');
 const PROJECTOR_PROCESS = resolve(__dirname, '../testing/kafka-projector.process.ts');
 const serverOnly = process.env.DATABASE_URL ? describeWithKafka : describe.skip;
+/**
+ * Group failover needs a broker's group coordinator: the kcat mock's does not reliably rebalance a
+ * group whose members join at the same moment or are killed (it keeps a dead member as the group's
+ * leader; docs/reliability.md, Limits). On a quiet machine this test failed there in three runs of
+ * three, while it passed on a busy one: it runs against KAFKA_BROKERS.
+ */
+const availability = kafkaAvailability();
+const onBroker = (name: string, fn: jest.ProvidesCallback, timeout: number): void =>
+  availability.available && availability.kind === 'mock'
+    ? it.skip(
+        `${name} — skipped: needs a Kafka broker (KAFKA_BROKERS); the kcat mock's group coordinator does not reliably rebalance a group whose members die`,
+        fn,
+        timeout,
+      )
+    : it(name, fn, timeout);
 
 /** Every field of the stored event, as a row: what the Kafka feed hands evolve must be the store's. */
 const eventCopy = (name: string, scope: string) =>
@@ -444,6 +465,112 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
     expect(await appliedCursors(stop.name)).toEqual([applied]);
   }, 120_000);
 
+  onBroker(
+    'two projector processes share the partitions; one is killed mid-stream, the survivor finishes, rows equal a clean rebuild',
+    async () => {
+      const scope = `s${randomUUID().slice(0, 6)}-`;
+      const { topic } = pipeline();
+      const name = 'scaled_purchases';
+      const children: ChildProcess[] = [];
+      const output = new Map<ChildProcess, string[]>();
+      const startProjector = (): ChildProcess => {
+        const child = spawn(
+          process.execPath,
+          [
+            '-r',
+            'ts-node/register/transpile-only',
+            '-r',
+            'tsconfig-paths/register',
+            PROJECTOR_PROCESS,
+          ],
+          {
+            cwd: ROOT,
+            env: {
+              ...process.env,
+              PROJECTOR_DATABASE_URL: h.db.url,
+              PROJECTOR_BROKERS: cluster.brokers.join(','),
+              PROJECTOR_TOPIC: topic,
+              PROJECTOR_NAME: name,
+              PROJECTOR_SCOPE: scope,
+              PROJECTOR_GROUP: `spec-${topic}`,
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        const lines: string[] = [];
+        output.set(child, lines);
+        let partial = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          const text = partial + chunk.toString();
+          const complete = text.split('\n');
+          partial = complete.pop()!;
+          lines.push(...complete);
+        });
+        child.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+        children.push(child);
+        return child;
+      };
+      cleanup.push(async () => {
+        for (const child of children) child.kill('SIGKILL');
+      });
+      const partitionsOf = (child: ChildProcess) =>
+        new Set(
+          output
+            .get(child)!
+            .filter((l) => l.startsWith('batch '))
+            .map((l) => l.slice(6)),
+        );
+
+      const doomed = startProjector();
+      const survivor = startProjector();
+      // A reader that runs nothing, as the API does.
+      const reader = h.engine({ projections: [customerPurchases({ name, scope })] });
+
+      let ingesting = true;
+      let lastPosition = await ingest(scope, 16, 160, 11);
+      const background = (async () => {
+        let round = 100;
+        while (ingesting) lastPosition = await ingest(scope, 16, 32, round++);
+      })();
+      // Both members have applied batches: the group has split the partitions between them.
+      await waitFor(
+        async () => (partitionsOf(doomed).size > 0 && partitionsOf(survivor).size > 0) || undefined,
+        { what: 'both projectors to apply batches', timeoutMs: 120_000 },
+      );
+      doomed.kill('SIGKILL');
+      await ingest(scope, 16, 160, 12);
+      ingesting = false;
+      await background;
+      const head = await ingest(scope, 16, 32, 13);
+      expect(h.store.compareCheckpoints(head, lastPosition)).toBeGreaterThanOrEqual(0);
+      const result = await reader.waitForPosition([name], head, 90_000);
+      if (!result.reached) {
+        const { rows } = await h.pool.query(
+          `SELECT * FROM projections.checkpoints WHERE name = $1`,
+          [name],
+        );
+        process.stderr.write(
+          `head ${head}\n${JSON.stringify(rows, null, 1)}\n${output.get(survivor)!.join('\n').slice(-3000)}\n`,
+        );
+      }
+      expect(result.reached).toBe(true);
+      expect(partitionsOf(survivor).size).toBe(4);
+
+      // A clean build of the same projection from the store, in-process.
+      const clean = h.engine({
+        projections: [customerPurchases({ name: 'clean_purchases', scope })],
+      });
+      await clean.start();
+      await waitCaughtUp(clean, ['clean_purchases'], head);
+      const rows = await h.viewRows(name);
+      expect(Object.keys(rows).length).toBeGreaterThan(0);
+      expect(rows).toEqual(await h.viewRows('clean_purchases'));
+    },
+    300_000,
+  );
+
+  // Last: it writes more than the mock cluster keeps of a partition, and later tests whose relay
+  // publishes the whole log would meet records already gone.
   it('fails the build when records it has not applied are gone from Kafka; a rebuild from the store brings it back', async () => {
     const scope = `g${randomUUID().slice(0, 6)}-`;
     const { topic, relay, source } = await pipelineFromHead();
@@ -506,103 +633,4 @@ serverOnly('Kafka source (relay → touchline.journey → projections)', () => {
       totalCents: 105,
     });
   }, 180_000);
-
-  it('two projector processes share the partitions; one is killed mid-stream, the survivor finishes, rows equal a clean rebuild', async () => {
-    const scope = `s${randomUUID().slice(0, 6)}-`;
-    const { topic } = await pipelineFromHead();
-    const name = 'scaled_purchases';
-    const children: ChildProcess[] = [];
-    const output = new Map<ChildProcess, string[]>();
-    const startProjector = (): ChildProcess => {
-      const child = spawn(
-        process.execPath,
-        [
-          '-r',
-          'ts-node/register/transpile-only',
-          '-r',
-          'tsconfig-paths/register',
-          PROJECTOR_PROCESS,
-        ],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            PROJECTOR_DATABASE_URL: h.db.url,
-            PROJECTOR_BROKERS: cluster.brokers.join(','),
-            PROJECTOR_TOPIC: topic,
-            PROJECTOR_NAME: name,
-            PROJECTOR_SCOPE: scope,
-            PROJECTOR_GROUP: `spec-${topic}`,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      const lines: string[] = [];
-      output.set(child, lines);
-      let partial = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const text = partial + chunk.toString();
-        const complete = text.split('\n');
-        partial = complete.pop()!;
-        lines.push(...complete);
-      });
-      child.stderr!.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
-      children.push(child);
-      return child;
-    };
-    cleanup.push(async () => {
-      for (const child of children) child.kill('SIGKILL');
-    });
-    const partitionsOf = (child: ChildProcess) =>
-      new Set(
-        output
-          .get(child)!
-          .filter((l) => l.startsWith('batch '))
-          .map((l) => l.slice(6)),
-      );
-
-    const doomed = startProjector();
-    const survivor = startProjector();
-    // A reader that runs nothing, as the API does.
-    const reader = h.engine({ projections: [customerPurchases({ name, scope })] });
-
-    let ingesting = true;
-    let lastPosition = await ingest(scope, 16, 160, 11);
-    const background = (async () => {
-      let round = 100;
-      while (ingesting) lastPosition = await ingest(scope, 16, 32, round++);
-    })();
-    // Both members have applied batches: the group has split the partitions between them.
-    await waitFor(
-      async () => (partitionsOf(doomed).size > 0 && partitionsOf(survivor).size > 0) || undefined,
-      { what: 'both projectors to apply batches', timeoutMs: 120_000 },
-    );
-    doomed.kill('SIGKILL');
-    await ingest(scope, 16, 160, 12);
-    ingesting = false;
-    await background;
-    const head = await ingest(scope, 16, 32, 13);
-    expect(h.store.compareCheckpoints(head, lastPosition)).toBeGreaterThanOrEqual(0);
-    const result = await reader.waitForPosition([name], head, 90_000);
-    if (!result.reached) {
-      const { rows } = await h.pool.query(`SELECT * FROM projections.checkpoints WHERE name = $1`, [
-        name,
-      ]);
-      process.stderr.write(
-        `head ${head}\n${JSON.stringify(rows, null, 1)}\n${output.get(survivor)!.join('\n').slice(-3000)}\n`,
-      );
-    }
-    expect(result.reached).toBe(true);
-    expect(partitionsOf(survivor).size).toBe(4);
-
-    // A clean build of the same projection from the store, in-process.
-    const clean = h.engine({
-      projections: [customerPurchases({ name: 'clean_purchases', scope })],
-    });
-    await clean.start();
-    await waitCaughtUp(clean, ['clean_purchases'], head);
-    const rows = await h.viewRows(name);
-    expect(Object.keys(rows).length).toBeGreaterThan(0);
-    expect(rows).toEqual(await h.viewRows('clean_purchases'));
-  }, 300_000);
 });
