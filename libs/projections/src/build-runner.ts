@@ -27,7 +27,7 @@ import { markBuildFailed, recordBuildError } from './sql/setBuildState';
 import { storeCheckpoint } from './sql/storeCheckpoint';
 import { dropStreamsTable, readStreamRevisions, storeStreamRevisions } from './sql/streamRevisions';
 import type { ProjectionStorage } from './storage/projection-storage.port';
-import { commit, inTransaction, rollback } from './tx';
+import { commit, inTransaction, rollback } from '@touchline/database';
 
 export interface BuildRef {
   name: string;

@@ -27,7 +27,7 @@ import { setProjectionState } from './sql/setBuildState';
 import { createStreamsTable, dropStreamsTable } from './sql/streamRevisions';
 import { JsonbProjectionStorage } from './storage/jsonb-projection-storage';
 import type { ProjectionStorage } from './storage/projection-storage.port';
-import { commit, inTransaction } from './tx';
+import { commit, inTransaction } from '@touchline/database';
 
 /** Makes the source of a live build; the default is the in-process feed from the store. */
 export type SourceFactory = (build: {

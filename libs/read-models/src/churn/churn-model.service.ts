@@ -84,13 +84,13 @@ export class ChurnModel {
   private readonly logger = new Logger('ChurnModel');
   private readonly listeners = new Set<BandRiseListener>();
   private readonly writers = new Set<BandRiseWriter>();
-  private readonly fit: ChurnFitter;
+  private readonly fitter: ChurnFitter;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Optional() @Inject(CHURN_FITTER) fitter?: ChurnFitter,
   ) {
-    this.fit = fitter ?? fitChurnOffThread;
+    this.fitter = fitter ?? fitChurnOffThread;
   }
 
   /** Registers a listener for band rises; returns the function that unregisters it. */
@@ -110,7 +110,7 @@ export class ChurnModel {
     for (let attempt = 1; ; attempt++) {
       const read = await this.read(options);
       if (read === null) return null;
-      const fit = await this.fit(read.input);
+      const fit = await this.fitter(read.input);
       const written = await this.write(read, fit);
       if (written !== null) {
         await this.notify(written);
